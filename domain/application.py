@@ -1,0 +1,533 @@
+"""The application services: one command per user action, one query per question.
+
+Web views, API endpoints, the CLI and the worker all call these methods with plain
+values. Each command checks who may act, loads the aggregates it needs, lets them
+apply the rules, saves everything it changed in one transaction and returns a
+receipt (docket number, case version and the write's position in the event log,
+so a reader can wait for projections to catch up). A concurrent write to the
+same aggregate is retried a few times on fresh state before it is reported.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from domain import clock
+from domain.calendar import CourtCalendar, calendar_id
+from domain.case import Case, case_id_for
+from domain.docket_numbers import DocketSequence, is_docket_number, sequence_id
+from domain.errors import ConcurrentChange, InvalidValue, NotFound
+from domain.permissions import ensure_permitted
+from domain.registry import Expert, Judge, Mediator
+from domain.rulebook import DEFAULT_EFFECTIVE_FROM, DEFAULT_PARAMETERS, DEFAULT_SOURCES, RULEBOOK_ID, Rulebook, RulebookVersion
+from domain.vocabulary import SYSTEM, Actor
+
+T = TypeVar("T")
+Receipt = dict[str, Any]
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class Docket(Application[UUID]):
+    """The docket of Kazakhstan's specialized medical courts."""
+
+    name = "Docket"
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[misc]
+        Case: 50,
+        CourtCalendar: 100,
+        DocketSequence: 200,
+    }
+    conflict_attempts = 8
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    def _retrying(self, command: Callable[[], T]) -> T:
+        """Run ``command`` (which loads, decides and saves) again on fresh state if another
+        writer saved the same aggregate first; report a conflict that persists."""
+        for attempt in range(self.conflict_attempts):
+            try:
+                return command()
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))
+        raise ConcurrentChange(
+            "Someone else changed this record at the same moment several times in a row; reload and try again"
+        )
+
+    def _saved(self, *aggregates: Aggregate, **extra: Any) -> Receipt:
+        recordings = self.save(*aggregates)
+        case = next((a for a in aggregates if isinstance(a, Case)), None)
+        receipt: Receipt = {"position": max((r.notification.id for r in recordings), default=None)}
+        if case is not None:
+            receipt.update(docket_number=case.docket_number, version=case.version)
+        receipt.update(extra)
+        return receipt
+
+    def _get(self, cls: type[T], aggregate_id: UUID, what: str) -> T:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"No {what} with id {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"No {what} with id {aggregate_id}")
+        return aggregate
+
+    def case(self, docket_number: str) -> Case:
+        """The case now."""
+        docket_number = docket_number.strip().upper()
+        if not is_docket_number(docket_number):
+            raise NotFound(f"'{docket_number}' is not a docket number (like ALA-2026-C-00042)", field="docket_number")
+        try:
+            aggregate = self.repository.get(case_id_for(docket_number))
+        except AggregateNotFoundError:
+            raise NotFound(f"No case {docket_number} is on the docket", field="docket_number") from None
+        assert isinstance(aggregate, Case)
+        return aggregate
+
+    def judge(self, judge_id: str | UUID) -> Judge:
+        return self._get(Judge, _uuid(judge_id, "judge"), "judge")
+
+    def expert(self, expert_id: str | UUID) -> Expert:
+        return self._get(Expert, _uuid(expert_id, "experts"), "expert")
+
+    def mediator(self, mediator_id: str | UUID) -> Mediator:
+        return self._get(Mediator, _uuid(mediator_id, "mediator"), "mediator")
+
+    def rulebook(self) -> Rulebook:
+        try:
+            aggregate = self.repository.get(RULEBOOK_ID)
+        except AggregateNotFoundError:
+            raise NotFound("No rulebook has been adopted yet: run 'medcourt init'") from None
+        assert isinstance(aggregate, Rulebook)
+        return aggregate
+
+    def rulebook_on(self, day: date) -> RulebookVersion:
+        return self.rulebook().in_force_on(day)
+
+    def _calendar(self, court: str) -> CourtCalendar:
+        try:
+            aggregate = self.repository.get(calendar_id(court))
+        except AggregateNotFoundError:
+            return CourtCalendar(court)
+        assert isinstance(aggregate, CourtCalendar)
+        return aggregate
+
+    def _case_command(self, action: str, docket_number: str, actor: Actor, change: Callable[[Case], Any], **extra: Any) -> Receipt:
+        ensure_permitted(actor, action)
+
+        def attempt() -> Receipt:
+            case = self.case(docket_number)
+            result = change(case)
+            return self._saved(case, **({"id": result} if isinstance(result, str) else {}), **extra)
+
+        return self._retrying(attempt)
+
+    # --- rulebook and registries ----------------------------------------------------------------------
+
+    def install_default_rulebook(self) -> bool:
+        """Adopt the shipped default rulebook if none exists yet (idempotent). True if it was adopted now."""
+        try:
+            self.rulebook()
+            return False
+        except NotFound:
+            pass
+        rulebook = Rulebook(actor=SYSTEM)
+        rulebook.adopt_version(DEFAULT_EFFECTIVE_FROM, DEFAULT_PARAMETERS, DEFAULT_SOURCES, SYSTEM)
+        try:
+            self.save(rulebook)
+        except IntegrityError:
+            return False  # another process installed it at the same moment
+        return True
+
+    def adopt_rulebook_version(self, effective_from: date, parameters: dict[str, Any], sources: dict[str, str], actor: Actor) -> Receipt:
+        ensure_permitted(actor, "adopt_rulebook_version")
+
+        def attempt() -> Receipt:
+            rulebook = self.rulebook()
+            rulebook.adopt_version(effective_from, parameters, sources, actor)
+            return self._saved(rulebook)
+
+        return self._retrying(attempt)
+
+    def register_judge(self, name: str, court: str, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "register_judge")
+        judge = Judge.register(name, court, actor)
+        return self._saved(judge, id=str(judge.id))
+
+    def certify_judge(self, judge_id: str, valid_from: date, valid_to: date | None, course: str, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "certify_judge")
+
+        def attempt() -> Receipt:
+            judge = self.judge(judge_id)
+            judge.certify(valid_from, valid_to, course, actor)
+            return self._saved(judge, id=str(judge.id))
+
+        return self._retrying(attempt)
+
+    def retire_judge(self, judge_id: str, retired_on: date, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "retire_judge")
+
+        def attempt() -> Receipt:
+            judge = self.judge(judge_id)
+            judge.retire(retired_on, actor)
+            return self._saved(judge, id=str(judge.id))
+
+        return self._retrying(attempt)
+
+    def register_expert(self, name: str, specialties: list[str], qualification: str, certificate_no: str | None, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "register_expert")
+        expert = Expert.register(name, specialties, qualification, certificate_no, actor)
+        return self._saved(expert, id=str(expert.id))
+
+    def declare_affiliation(self, expert_id: str, bin_: str, organization: str, valid_from: date, valid_to: date | None, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "declare_affiliation")
+
+        def attempt() -> Receipt:
+            expert = self.expert(expert_id)
+            expert.declare_affiliation(bin_, organization, valid_from, valid_to, actor)
+            return self._saved(expert, id=str(expert.id))
+
+        return self._retrying(attempt)
+
+    def register_mediator(self, name: str, court: str, organization: str, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "register_mediator")
+        mediator = Mediator.register(name, court, organization, actor)
+        return self._saved(mediator, id=str(mediator.id))
+
+    # --- filing -------------------------------------------------------------------------------------------
+
+    def file_case(
+        self,
+        *,
+        track: str,
+        court: str,
+        received_on: date,
+        specialty: str,
+        alleged_harm: str,
+        incident_date: date,
+        claimant: dict[str, Any],
+        respondents: list[dict[str, Any]],
+        actor: Actor,
+        authority: dict[str, Any] | None = None,
+        representatives: list[dict[str, Any]] | None = None,
+        claimed: dict[str, Any] | None = None,
+        summary: str = "",
+        transferred_from: str | None = None,
+    ) -> Receipt:
+        """Docket a new case under the next number of its court, year and track (R13)."""
+        ensure_permitted(actor, "file_case")
+
+        def attempt() -> Receipt:
+            sequence = self._sequence(court, received_on.year, track)
+            case = Case.file(
+                docket_number=sequence.issue_next(),
+                track=track, court=court, received_on=received_on, specialty=specialty,
+                alleged_harm=alleged_harm, incident_date=incident_date, claimant=claimant,
+                respondents=respondents, authority=authority, representatives=representatives or [],
+                claimed=claimed or {}, summary=summary, transferred_from=transferred_from, actor=actor,
+            )
+            return self._saved(case, sequence)
+
+        return self._retrying(attempt)
+
+    def _sequence(self, court: str, year: int, track: str) -> DocketSequence:
+        try:
+            aggregate = self.repository.get(sequence_id(court, year, track))
+        except AggregateNotFoundError:
+            from domain.case import one_of
+            from domain.vocabulary import COURTS, TRACKS
+
+            one_of(track, TRACKS, field="track", what="track")
+            one_of(court, COURTS, field="court", what="court")
+            return DocketSequence(court=court, year=year, track=track)
+        assert isinstance(aggregate, DocketSequence)
+        return aggregate
+
+    def file_document(self, docket_number: str, *, kind: str, title: str, filed_by: str, received_on: date, sha256: str, size: int, media_type: str, actor: Actor) -> Receipt:
+        return self._case_command(
+            "file_document", docket_number, actor,
+            lambda case: case.file_document(kind=kind, title=title, filed_by=filed_by, received_on=received_on, sha256=sha256, size=size, media_type=media_type, actor=actor),
+        )
+
+    def correct_entry(self, docket_number: str, *, corrects_version: int, reason: str, corrections: dict[str, Any], actor: Actor) -> Receipt:
+        def change(case: Case) -> None:
+            entry_type = self.event_type_at(case.id, corrects_version)
+            case.correct_entry(corrects_version=corrects_version, entry_type=entry_type, reason=reason, corrections=corrections, actor=actor)
+
+        return self._case_command("correct_entry", docket_number, actor, change)
+
+    def event_type_at(self, case_id: UUID, version: int) -> str:
+        events = list(self.events.get(case_id, gt=version - 1, lte=version))
+        if not events:
+            raise NotFound(f"This case has no entry number {version}", field="corrects_version")
+        return type(events[0]).__name__
+
+    # --- judges ----------------------------------------------------------------------------------------------
+
+    def assign_judge(self, docket_number: str, judge_id: str, actor: Actor) -> Receipt:
+        return self._case_command("assign_judge", docket_number, actor, lambda case: case.assign_judge(self.judge(judge_id), actor))
+
+    def recuse_judge(self, docket_number: str, reason: str, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "recuse_judge")
+
+        def attempt() -> Receipt:
+            # A recused judge keeps no hearings in the case: their bookings are cancelled.
+            case = self.case(docket_number)
+            calendar = self._calendar(case.court)
+            self._cancel_open_hearings(case, calendar, "the judge recused", actor)
+            case.recuse_judge(reason, actor)
+            return self._saved(case, calendar)
+
+        return self._retrying(attempt)
+
+    # --- expert examinations ------------------------------------------------------------------------------------
+
+    def order_examination(self, docket_number: str, *, kind: str, questions: list[str], expert_ids: list[str], due_on: date, actor: Actor) -> Receipt:
+        return self._case_command(
+            "order_examination", docket_number, actor,
+            lambda case: case.order_examination(kind=kind, questions=questions, experts=[self.expert(e) for e in expert_ids], due_on=due_on, actor=actor),
+        )
+
+    def submit_expert_report(self, docket_number: str, *, examination_id: str, received_on: date, standard_of_care_met: str, causation: str, harm_found: str, summary: str = "", document_id: str | None = None, actor: Actor) -> Receipt:
+        return self._case_command(
+            "submit_expert_report", docket_number, actor,
+            lambda case: case.submit_expert_report(examination_id=examination_id, received_on=received_on, standard_of_care_met=standard_of_care_met, causation=causation, harm_found=harm_found, summary=summary, document_id=document_id, actor=actor),
+        )
+
+    def withdraw_examination(self, docket_number: str, examination_id: str, reason: str, actor: Actor) -> Receipt:
+        return self._case_command("withdraw_examination", docket_number, actor, lambda case: case.withdraw_examination(examination_id, reason, actor))
+
+    # --- hearings -------------------------------------------------------------------------------------------------
+
+    def schedule_hearing(self, docket_number: str, *, starts_at: datetime, courtroom: str, purpose: str, actor: Actor, duration_minutes: int = 60) -> Receipt:
+        ensure_permitted(actor, "schedule_hearing")
+        starts_at = _aware(starts_at)
+
+        def attempt() -> Receipt:
+            case = self.case(docket_number)
+            calendar = self._calendar(case.court)
+            hearing_id = case.schedule_hearing(starts_at=starts_at, duration_minutes=duration_minutes, courtroom=courtroom, purpose=purpose, actor=actor)
+            assert case.judge_id is not None and case.judge_name is not None
+            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, courtroom.strip(), starts_at, duration_minutes)
+            return self._saved(case, calendar, id=hearing_id)
+
+        return self._retrying(attempt)
+
+    def reschedule_hearing(self, docket_number: str, hearing_id: str, *, starts_at: datetime, reason: str, actor: Actor) -> Receipt:
+        ensure_permitted(actor, "reschedule_hearing")
+        starts_at = _aware(starts_at)
+
+        def attempt() -> Receipt:
+            case = self.case(docket_number)
+            calendar = self._calendar(case.court)
+            case.reschedule_hearing(hearing_id, starts_at, reason, actor)
+            hearing = case.hearings[hearing_id]
+            assert case.judge_id is not None and case.judge_name is not None
+            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, hearing["courtroom"], starts_at, hearing["duration_minutes"])
+            return self._saved(case, calendar, id=hearing_id)
+
+        return self._retrying(attempt)
+
+    def hold_hearing(self, docket_number: str, hearing_id: str, *, minutes_summary: str, actor: Actor) -> Receipt:
+        return self._hearing_ends("hold_hearing", docket_number, hearing_id, actor, lambda case: case.hold_hearing(hearing_id, minutes_summary, actor))
+
+    def cancel_hearing(self, docket_number: str, hearing_id: str, *, reason: str, actor: Actor) -> Receipt:
+        return self._hearing_ends("cancel_hearing", docket_number, hearing_id, actor, lambda case: case.cancel_hearing(hearing_id, reason, actor))
+
+    def _hearing_ends(self, action: str, docket_number: str, hearing_id: str, actor: Actor, change: Callable[[Case], None]) -> Receipt:
+        ensure_permitted(actor, action)
+
+        def attempt() -> Receipt:
+            case = self.case(docket_number)
+            calendar = self._calendar(case.court)
+            change(case)
+            calendar.release(case.docket_number, hearing_id)
+            return self._saved(case, calendar, id=hearing_id)
+
+        return self._retrying(attempt)
+
+    def _cancel_open_hearings(self, case: Case, calendar: CourtCalendar, reason: str, actor: Actor) -> None:
+        for hearing in list(case.hearings.values()):
+            if hearing["status"] == "scheduled":
+                case.cancel_hearing(hearing["id"], reason, actor)
+                calendar.release(case.docket_number, hearing["id"])
+
+    # --- mediation ----------------------------------------------------------------------------------------------------
+
+    def refer_to_mediation(self, docket_number: str, *, mediator_id: str, due_on: date, actor: Actor) -> Receipt:
+        return self._case_command("refer_to_mediation", docket_number, actor, lambda case: case.refer_to_mediation(self.mediator(mediator_id), due_on, actor))
+
+    def conclude_mediation(self, docket_number: str, *, outcome: str, concluded_on: date, actor: Actor) -> Receipt:
+        return self._case_command("conclude_mediation", docket_number, actor, lambda case: case.conclude_mediation(outcome, concluded_on, actor))
+
+    # --- rulings, appeals, legal force ------------------------------------------------------------------------------------
+
+    def check_ruling(self, docket_number: str, draft: dict[str, Any]) -> list[str]:
+        """What would refuse this ruling now, without recording anything (for the ruling form)."""
+        from domain.errors import DomainError
+
+        case = self.case(docket_number)
+        try:
+            judge = self.judge(case.judge_id) if case.judge_id else None
+            case.issue_ruling({**draft, "decided_on": draft.get("decided_on") or clock.today()}, judge, self.rulebook_on(case.incident_date), SYSTEM)
+        except DomainError as error:
+            return [str(error)]
+        return []
+
+    def issue_ruling(self, docket_number: str, draft: dict[str, Any], actor: Actor) -> Receipt:
+        """Record the final ruling. Open hearings are cancelled; pending examinations are withdrawn
+        (a merits ruling is refused while any is pending); a transfer files the requalified case."""
+        ensure_permitted(actor, "issue_ruling")
+
+        def attempt() -> Receipt:
+            case = self.case(docket_number)
+            judge = self.judge(case.judge_id) if case.judge_id else None
+            rulebook = self.rulebook_on(case.incident_date)
+            draft_now = dict(draft)
+            changed: list[Aggregate] = [case]
+            new_case: Case | None = None
+            if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in ("administrative", "civil", "criminal") and draft.get("transferred_to_track") != case.track:
+                sequence = self._sequence(case.court, clock.today().year, draft["transferred_to_track"])
+                draft_now["transferred_to"] = sequence.issue_next()
+                changed.append(sequence)
+            ruling = case.normalize_ruling(draft_now)
+            from domain import rules
+
+            rules.check_ruling(case, ruling, judge, rulebook, clock.today())
+            calendar = self._calendar(case.court)
+            self._cancel_open_hearings(case, calendar, "the case was decided", actor)
+            if ruling["disposition"] not in ("liability_found", "no_liability"):
+                for examination in list(case.examinations.values()):
+                    if examination["status"] == "ordered":
+                        case.withdraw_examination(examination["id"], "the case was decided without a ruling on the merits", actor)
+            case.issue_ruling(draft_now, judge, rulebook, actor)
+            changed.append(calendar)
+            if ruling["disposition"] == "transferred":
+                new_case = Case.file(
+                    docket_number=draft_now["transferred_to"], track=ruling["transferred_to_track"], court=case.court,
+                    received_on=ruling["decided_on"], specialty=case.specialty,
+                    alleged_harm=ruling["harm_found"] or case.alleged_harm, incident_date=case.incident_date,
+                    claimant=case.claimant, respondents=case.respondents,
+                    authority=case.authority if ruling["transferred_to_track"] != "civil" else None,
+                    representatives=case.representatives,
+                    claimed=case.claimed if ruling["transferred_to_track"] == "civil" else {},
+                    summary=case.summary, transferred_from=case.docket_number, actor=actor,
+                )
+                changed.append(new_case)
+            receipt = self._saved(*changed)
+            receipt.update(docket_number=case.docket_number, version=case.version)
+            if new_case is not None:
+                receipt["transferred_to"] = new_case.docket_number
+            return receipt
+
+        return self._retrying(attempt)
+
+    def file_appeal(self, docket_number: str, *, filed_on: date, appellant: str, actor: Actor) -> Receipt:
+        return self._case_command(
+            "file_appeal", docket_number, actor,
+            lambda case: case.file_appeal(filed_on, appellant, self.rulebook_on(case.ruling["decided_on"] if case.ruling else clock.today()), actor),
+        )
+
+    def decide_appeal(self, docket_number: str, *, outcome: str, decided_on: date, actor: Actor) -> Receipt:
+        return self._case_command("decide_appeal", docket_number, actor, lambda case: case.decide_appeal(outcome, decided_on, actor))
+
+    def enter_into_force(self, docket_number: str, actor: Actor = SYSTEM) -> Receipt:
+        return self._case_command(
+            "enter_into_force", docket_number, actor,
+            lambda case: case.enter_into_force(self.rulebook_on(case.ruling["decided_on"] if case.ruling else clock.today()), actor).isoformat(),
+        )
+
+    def reopen_case(self, docket_number: str, *, reopened_on: date, reason: str, actor: Actor) -> Receipt:
+        return self._case_command("reopen_case", docket_number, actor, lambda case: case.reopen(reopened_on, reason, actor))
+
+    def seal_case(self, docket_number: str, *, reason: str, actor: Actor) -> Receipt:
+        return self._case_command("seal_case", docket_number, actor, lambda case: case.seal(reason, actor))
+
+    def unseal_case(self, docket_number: str, *, reason: str, actor: Actor) -> Receipt:
+        return self._case_command("unseal_case", docket_number, actor, lambda case: case.unseal(reason, actor))
+
+    # --- queries -------------------------------------------------------------------------------------------------------
+
+    def case_at_version(self, docket_number: str, version: int) -> Case:
+        """The case as it stood after its ``version``-th event."""
+        current = self.case(docket_number)
+        if not 1 <= version <= current.version:
+            raise NotFound(f"Case {current.docket_number} has versions 1 to {current.version}; there is no version {version}", field="version")
+        aggregate = self.repository.get(current.id, version=version)
+        assert isinstance(aggregate, Case)
+        return aggregate
+
+    def case_as_of(self, docket_number: str, moment: date | datetime) -> Case:
+        """The case as it stood at the end of court-local ``moment`` (a date) or at an instant."""
+        current = self.case(docket_number)
+        cutoff = clock.end_of_local_day(moment) if not isinstance(moment, datetime) else _aware(moment)
+        version = 0
+        for stored in self.events.get(current.id):
+            if stored.timestamp >= cutoff if not isinstance(moment, datetime) else stored.timestamp > cutoff:
+                break
+            version = stored.originator_version
+        if version == 0:
+            shown = moment.isoformat()
+            raise NotFound(f"Case {current.docket_number} was not yet on the docket on {shown}", field="as_of")
+        return self.case_at_version(docket_number, version)
+
+    def case_history(self, docket_number: str) -> list[dict[str, Any]]:
+        """Every event of the case, oldest first, as plain records."""
+        from domain.records import event_record
+
+        current = self.case(docket_number)
+        return [event_record(e) for e in self.events.get(current.id)]
+
+    def log_head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def iter_log(self, after: int = 0, batch: int = 500, stop: int | None = None) -> Iterator[tuple[int, Any]]:
+        """Stream (position, domain event) from the global log, after ``after``, in constant memory."""
+        position = after
+        while True:
+            notifications = self.recorder.select_notifications(start=position, limit=batch, stop=stop, inclusive_of_start=False)
+            if not notifications:
+                return
+            for notification in notifications:
+                yield notification.id, self.mapper.to_domain_event(notification)
+            position = notifications[-1].id
+
+
+def _uuid(value: str | UUID, field: str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFound(f"'{value}' is not a registry id", field=field) from None
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        # A time typed at the court is court-local.
+        moment = moment.replace(tzinfo=clock.COURT_TZ)
+    return moment.astimezone(UTC)
+
+
+__all__ = ["Docket", "InvalidValue", "Receipt"]

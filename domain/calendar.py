@@ -1,0 +1,79 @@
+"""R7: the court's calendar, which refuses to double-book a judge or a courtroom.
+
+Hearings belong to cases, but a conflict is between cases, so each court keeps
+one ``CourtCalendar`` aggregate of its booked hearings. Scheduling saves the
+case and the calendar in one transaction; two clerks booking the same slot at
+once conflict on the calendar's version and the second one sees the conflict.
+Only hearings still to be held are kept: a held or cancelled hearing frees its slot.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import clock
+from domain.errors import HearingNotSchedulable
+from domain.rules import overlaps
+
+
+def calendar_id(court: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"medcourt:calendar:{court}")
+
+
+class CourtCalendar(Aggregate):
+    class Event(Aggregate.Event):
+        create_timestamp = staticmethod(clock.now)
+
+    @staticmethod
+    def create_id(court: str) -> UUID:
+        return calendar_id(court)
+
+    @event("CalendarOpened")
+    def __init__(self, court: str) -> None:
+        self.court = court
+        self.bookings: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def key(docket_number: str, hearing_id: str) -> str:
+        return f"{docket_number}/{hearing_id}"
+
+    def conflicts(self, key: str, judge_id: str, courtroom: str, starts_at: datetime, minutes: int) -> list[dict[str, Any]]:
+        return [
+            booking
+            for other, booking in self.bookings.items()
+            if other != key
+            and (booking["judge_id"] == judge_id or booking["courtroom"].lower() == courtroom.lower())
+            and overlaps(starts_at, minutes, booking["starts_at"], booking["duration_minutes"])
+        ]
+
+    def book(self, docket_number: str, hearing_id: str, judge_id: str, judge_name: str, courtroom: str, starts_at: datetime, duration_minutes: int) -> None:
+        key = self.key(docket_number, hearing_id)
+        for clash in self.conflicts(key, judge_id, courtroom, starts_at, duration_minutes):
+            local = clash["starts_at"].astimezone(clock.COURT_TZ)
+            who = f"Judge {judge_name} is" if clash["judge_id"] == judge_id else f"Courtroom {courtroom} is"
+            raise HearingNotSchedulable(
+                f"{who} already booked from {local:%Y-%m-%d %H:%M} for {clash['duration_minutes']} minutes "
+                f"(case {clash['docket_number']}, hearing {clash['hearing_id']})",
+                field="starts_at",
+            )
+        self._booked(key, docket_number, hearing_id, judge_id, courtroom, starts_at, duration_minutes)
+
+    @event("HearingSlotBooked")
+    def _booked(self, key: str, docket_number: str, hearing_id: str, judge_id: str, courtroom: str, starts_at: datetime, duration_minutes: int) -> None:
+        self.bookings[key] = {
+            "docket_number": docket_number, "hearing_id": hearing_id, "judge_id": judge_id,
+            "courtroom": courtroom, "starts_at": starts_at, "duration_minutes": duration_minutes,
+        }
+
+    def release(self, docket_number: str, hearing_id: str) -> None:
+        key = self.key(docket_number, hearing_id)
+        if key in self.bookings:
+            self._released(key)
+
+    @event("HearingSlotReleased")
+    def _released(self, key: str) -> None:
+        self.bookings.pop(key, None)

@@ -1,0 +1,76 @@
+"""Where Medcourt keeps its data, from the environment.
+
+Embedded default: SQLite files under ``var/`` (events in ``var/events.db``, read
+models in ``var/views.db``), no server needed. With
+``MEDCOURT_DATABASE_URL=postgresql://user@host:port/db`` everything lives in that
+PostgreSQL database. ``MEDCOURT_VAR`` moves the ``var/`` folder (tests use it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    var_dir: Path
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def events_path(self) -> Path:
+        return self.var_dir / "events.db"
+
+    @property
+    def views_path(self) -> Path:
+        return self.var_dir / "views.db"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.var_dir / "documents"
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing environment for the ``Docket`` application."""
+        env = {"IS_SNAPSHOTTING_ENABLED": "y"}
+        if self.database_url is None:
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(self.events_path), SQLITE_LOCK_TIMEOUT="30")
+            return env
+        parts = urlsplit(self.database_url)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=parts.path.lstrip("/") or "postgres",
+            POSTGRES_HOST=parts.hostname or "127.0.0.1",
+            POSTGRES_PORT=str(parts.port or 5432),
+            POSTGRES_USER=unquote(parts.username or "postgres"),
+            POSTGRES_PASSWORD=unquote(parts.password or ""),
+            POSTGRES_POOL_SIZE="5",
+            POSTGRES_MAX_OVERFLOW="10",
+        )
+        return env
+
+    @property
+    def views_url(self) -> str:
+        """The SQLAlchemy URL of the read models."""
+        if self.database_url is None:
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{self.views_path}"
+        url = self.database_url
+        for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+
+def load_settings() -> Settings:
+    url = os.environ.get("MEDCOURT_DATABASE_URL") or None
+    if url is not None and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        raise ValueError(f"MEDCOURT_DATABASE_URL must be a postgresql:// URL, not {url!r}")
+    var_dir = Path(os.environ.get("MEDCOURT_VAR") or Path.cwd() / "var")
+    return Settings(database_url=url, var_dir=var_dir)

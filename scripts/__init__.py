@@ -1,0 +1,1 @@
+"""The ``medcourt`` command line and operational jobs."""

@@ -1,0 +1,59 @@
+"""``medcourt``: the command line of the docket.
+
+Each command module registers its sub-commands; errors a user can fix end with
+exit code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from domain.errors import DomainError
+
+# Each module has ``register(subparsers)``; its commands set ``func(args) -> int``.
+COMMAND_MODULES = (
+    "scripts.docket_commands",
+    "scripts.demo",
+)
+
+
+class UsageError(Exception):
+    """Bad input on the command line: exit 2, one line on stderr."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="medcourt", description="Docket of Kazakhstan's specialized medical courts.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
+    except UsageError as error:
+        print(str(error).splitlines()[0], file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"medcourt: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `medcourt export events | head`: the reader has all it wanted.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""What every command needs: the settings, the docket application, progress output."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from domain.application import Docket
+from projections.settings import Settings, load_settings
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def open_docket(current: Settings | None = None) -> Docket:
+    return Docket(env=(current or settings()).event_store_env())
+
+
+class Progress:
+    """Counts and rate on a terminal; silent when stderr is not one (piped, in CI)."""
+
+    def __init__(self, label: str, total: int | None = None, stream: TextIO | None = None) -> None:
+        self.label = label
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.count = 0
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def advance(self, n: int = 1) -> None:
+        self.count += n
+        if self.enabled and time.monotonic() - self._last > 0.25:
+            self._last = time.monotonic()
+            self._draw()
+
+    def _draw(self, end: str = "") -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        of = f"/{self.total}" if self.total else ""
+        self.stream.write(f"\r{self.label}: {self.count}{of} ({self.count / elapsed:,.0f}/s){end}")
+        self.stream.flush()
+
+    def done(self) -> float:
+        elapsed = time.monotonic() - self.started
+        if self.enabled:
+            self._draw("\n")
+        return elapsed

@@ -1,0 +1,163 @@
+"""init, case show/history, export events, verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from domain.case import Case
+from domain.records import event_record, plain
+from scripts.context import Progress, open_docket, settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = subparsers.add_parser("init", help="create the event store and read models, adopt the default rulebook (idempotent)")
+    init.set_defaults(func=cmd_init)
+
+    case = subparsers.add_parser("case", help="look at one case")
+    case_sub = case.add_subparsers(dest="case_command", required=True, metavar="SUBCOMMAND")
+    show = case_sub.add_parser("show", help="the case now, at a version, or as it stood on a date")
+    show.add_argument("docket_number")
+    when = show.add_mutually_exclusive_group()
+    when.add_argument("--version", type=int, help="as it stood after its N-th event")
+    when.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="as it stood at the end of that day (Asia/Almaty)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(func=cmd_case_show)
+    history = case_sub.add_parser("history", help="every event of the case, oldest first")
+    history.add_argument("docket_number")
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    history.set_defaults(func=cmd_case_history)
+
+    export = subparsers.add_parser("export", help="export data")
+    export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    events = export_sub.add_parser("events", help="every stored event as JSON Lines, in log order (DOMAIN.md section 5)")
+    events.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    events.add_argument("--after", type=int, default=0, metavar="POSITION", help="only events after this log position")
+    events.set_defaults(func=cmd_export_events)
+
+    verify = subparsers.add_parser("verify", help="replay every aggregate and re-check every rule on the recorded history")
+    verify.set_defaults(func=cmd_verify)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    current = settings()
+    docket = open_docket(current)
+    adopted = docket.install_default_rulebook()
+    where = current.database_url and "PostgreSQL" or f"SQLite under {current.var_dir}"
+    print(f"Event store ready ({where}); rulebook {'adopted (default version of 2015-01-01)' if adopted else 'already in place'}.")
+    return 0
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """The case as a plain record (what `case show --format json` prints)."""
+    state = {k: v for k, v in vars(case).items() if not k.startswith("_")}
+    return {"docket_number": case.docket_number, "version": case.version, "modified_at": plain(case.modified_on), **plain(state)}
+
+
+def cmd_case_show(args: argparse.Namespace) -> int:
+    docket = open_docket()
+    if args.version is not None:
+        case = docket.case_at_version(args.docket_number, args.version)
+    elif args.as_of is not None:
+        case = docket.case_as_of(args.docket_number, args.as_of)
+    else:
+        case = docket.case(args.docket_number)
+    if args.format == "json":
+        json.dump(case_summary(case), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(render_case(case))
+    return 0
+
+
+def render_case(case: Case) -> str:
+    lines = [
+        f"{case.docket_number}  ({case.track}, {case.court}, {case.specialty.replace('_', ' ')})  version {case.version}",
+        f"  status:    {case.status.replace('_', ' ')}{'  [SEALED: ' + (case.seal_reason or '') + ']' if case.sealed else ''}",
+        f"  received:  {case.received_on}   incident: {case.incident_date}   alleged harm: {case.alleged_harm}",
+        f"  claimant:  {case.claimant['name']} ({case.claimant['relation']})",
+    ]
+    for r in case.respondents:
+        ident = f"certificate {r['certificate_no']}" if r["kind"] == "specialist" else f"BIN {r['bin']}"
+        lines.append(f"  respondent {r['id']}: {r['name']} ({r['kind']}, {ident})")
+    if case.claimed:
+        lines.append("  claimed:   " + ", ".join(f"{h.replace('_', ' ')} {v:,.2f} KZT" for h, v in case.claimed.items()))
+    lines.append(f"  judge:     {case.judge_name or '-'}")
+    for e in case.examinations.values():
+        report = e["report"]
+        extra = f", report {report['received_on']}: care met {report['standard_of_care_met']}, causation {report['causation']}" if report else ""
+        lines.append(f"  examination {e['id']}: {e['kind']} due {e['due_on']} [{e['status']}]{extra}")
+    for h in case.hearings.values():
+        lines.append(f"  hearing {h['id']}: {h['starts_at'].astimezone(__import__('domain.clock', fromlist=['COURT_TZ']).COURT_TZ):%Y-%m-%d %H:%M} room {h['courtroom']} [{h['status']}] {h['purpose']}")
+    for m in case.mediations:
+        lines.append(f"  mediation {m['id']}: {m['mediator_name']} due {m['due_on']} -> {m['outcome'] or 'open'}")
+    for d in case.documents.values():
+        lines.append(f"  document {d['id']}: {d['kind']} '{d['title']}' received {d['received_on']} ({d['size']} bytes)")
+    if case.ruling:
+        r = case.ruling
+        lines.append(f"  ruling {r['ruling_id']}: {r['disposition'].replace('_', ' ')} on {r['decided_on']}" + (f", finding {r['finding']}, harm found {r['harm_found']}" if r["finding"] else ""))
+        if r["compensation"]:
+            lines.append("    payable: " + ", ".join(f"{h.replace('_', ' ')} {v:,.2f} KZT" for h, v in r["payable"].items()))
+    for a in case.appeals.values():
+        lines.append(f"  appeal {a['id']}: filed {a['filed_on']} by {a['appellant']} -> {a['outcome'] or 'pending'}")
+    if case.in_force_on:
+        lines.append(f"  in legal force since {case.in_force_on}")
+    if case.transferred_from or case.transferred_to:
+        lines.append(f"  transferred from {case.transferred_from or '-'} to {case.transferred_to or '-'}")
+    return "\n".join(lines)
+
+
+def cmd_case_history(args: argparse.Namespace) -> int:
+    records = open_docket().case_history(args.docket_number)
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for record in records:
+        data = dict(record["data"])
+        actor = data.pop("actor", None) or {}
+        who = f"{actor.get('user', '?')} ({actor.get('role', '?')})"
+        details = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in data.items() if v not in (None, [], {}, ""))
+        print(f"{record['version']:>4}  {record['recorded_at']}  {record['type']:<28} {who:<24} {details[:160]}")
+    return 0
+
+
+def cmd_export_events(args: argparse.Namespace) -> int:
+    docket = open_docket()
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    progress = Progress("exported events", total=docket.log_head() - args.after, stream=sys.stderr) if args.output else None
+    try:
+        for position, domain_event in docket.iter_log(after=args.after, batch=1000):
+            out.write(json.dumps(event_record(domain_event, position), ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+            if progress:
+                progress.advance()
+    finally:
+        if args.output:
+            out.close()
+    if progress:
+        progress.done()
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from domain.verification import verify_docket
+
+    docket = open_docket()
+    progress = Progress("verified aggregates")
+    report = verify_docket(docket, on_aggregate=lambda: progress.advance())
+    progress.done()
+    for violation in report.violations:
+        print(f"VIOLATION {violation}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.violations else 0
