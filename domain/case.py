@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import clock, rules
-from domain.errors import InvalidValue, NotFound
+from domain.errors import HearingNotSchedulable, InvalidValue, NotFound
 from domain.vocabulary import (
     APPEAL_OUTCOMES,
     CAUSATION,
@@ -301,8 +301,11 @@ class Case(Aggregate):
             else:
                 value = text(value, field="corrections", what=name.replace("_", " "))
             cleaned[name] = value
-        if entry_type == "CaseFiled" and "incident_date" in cleaned:
-            rules.ensure_not_before(cleaned.get("received_on", self.received_on), cleaned["incident_date"], what="date of receipt", earlier_what="incident date", field="corrections")
+        if entry_type == "CaseFiled" and ("incident_date" in cleaned or "received_on" in cleaned):
+            rules.ensure_not_before(
+                cleaned.get("received_on", self.received_on), cleaned.get("incident_date", self.incident_date),
+                what="date of receipt", earlier_what="incident date", field="corrections",
+            )
         self._entry_corrected(corrects_version, entry_type, text(reason, field="reason", what="reason for the correction"), cleaned, actor)
 
     @event("DocketEntryCorrected")
@@ -340,6 +343,14 @@ class Case(Aggregate):
             raise InvalidValue(f"Judge {judge.name} is not certified in medical law today; only certified judges hear these cases", field="judge")
         if self.judge_id == str(judge.id):
             raise InvalidValue(f"Judge {judge.name} is already assigned to this case", field="judge")
+        if self.judge_id is not None and any(h["status"] == "scheduled" for h in self.hearings.values()):
+            # R7: the calendar books those hearings for the current judge; replacing the judge
+            # silently would let the new judge be double-booked.
+            raise HearingNotSchedulable(
+                f"Judge {self.judge_name} has hearings scheduled in this case: cancel them or record the "
+                "judge's recusal before assigning another judge",
+                field="judge",
+            )
         self._judge_assigned(str(judge.id), judge.name, actor)
 
     @event("JudgeAssigned")
@@ -581,6 +592,8 @@ class Case(Aggregate):
             pct = Decimal(str(draft.get("contributory_fault_pct") or 0))
         except ArithmeticError:
             raise InvalidValue("Contributory fault is a percentage", field="contributory_fault_pct") from None
+        if not pct.is_finite():  # NaN would break every comparison and the payable arithmetic
+            raise InvalidValue("Contributory fault is a percentage", field="contributory_fault_pct")
         sanctions = []
         for raw in draft.get("sanctions") or []:
             sanction = {"respondent_id": str(raw.get("respondent_id")), "kind": str(raw.get("kind"))}
@@ -589,10 +602,12 @@ class Case(Aggregate):
                     sanction["amount_mci"] = Decimal(str(raw["amount_mci"]))
                 except ArithmeticError:
                     raise InvalidValue("A fine is a number of MCI", field="sanctions") from None
+                if not sanction["amount_mci"].is_finite():
+                    raise InvalidValue("A fine is a number of MCI", field="sanctions")
             if raw.get("months") not in (None, ""):
                 try:
                     sanction["months"] = int(raw["months"])
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     raise InvalidValue("A term is a whole number of months", field="sanctions") from None
             sanctions.append(sanction)
         insurer = draft.get("insurer_compensation")

@@ -35,9 +35,15 @@ class Settings:
     def documents_dir(self) -> Path:
         return self.var_dir / "documents"
 
-    def event_store_env(self) -> dict[str, str]:
-        """The eventsourcing environment for the ``Docket`` application."""
-        env = {"IS_SNAPSHOTTING_ENABLED": "y"}
+    def event_store_env(self, *, create_tables: bool | None = None) -> dict[str, str]:
+        """The eventsourcing environment for the ``Docket`` application.
+
+        On PostgreSQL only ``medcourt init`` creates tables (``create_tables=True``):
+        several processes racing to CREATE TABLE IF NOT EXISTS fail with
+        "tuple concurrently updated". SQLite's file lock makes that race harmless.
+        """
+        create = (self.database_url is None) if create_tables is None else create_tables
+        env = {"IS_SNAPSHOTTING_ENABLED": "y", "CREATE_TABLE": "y" if create else "n"}
         if self.database_url is None:
             self.var_dir.mkdir(parents=True, exist_ok=True)
             env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(self.events_path), SQLITE_LOCK_TIMEOUT="30")

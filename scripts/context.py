@@ -14,8 +14,8 @@ def settings() -> Settings:
     return load_settings()
 
 
-def open_docket(current: Settings | None = None) -> Docket:
-    return Docket(env=(current or settings()).event_store_env())
+def open_docket(current: Settings | None = None, *, create_tables: bool | None = None) -> Docket:
+    return Docket(env=(current or settings()).event_store_env(create_tables=create_tables))
 
 
 class Progress:

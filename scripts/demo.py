@@ -20,7 +20,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from domain import clock
@@ -59,7 +59,7 @@ class World:
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=clock.COURT_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=clock.COURT_TZ).astimezone(UTC)
 
 
 def register_everyone(world: World, start: date) -> None:
@@ -328,6 +328,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument("--cases", type=int, default=500, help="how many cases (default 500)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="simulate up to this day (default: today)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) when the docket already has data")
     demo.set_defaults(func=cmd_demo)
 
 
@@ -342,6 +343,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     docket = open_docket()
     if not only_rulebook(docket):
+        if args.if_empty:
+            print("The docket already has data; no demo data added.")
+            return 0
         print("medcourt demo: the docket already has data; demo data goes into an empty installation (remove var/ or use a fresh database)", file=sys.stderr)
         return 2
     progress = Progress("demo steps")

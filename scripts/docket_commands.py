@@ -51,8 +51,9 @@ def _date(value: str) -> date:
 
 def cmd_init(args: argparse.Namespace) -> int:
     current = settings()
-    docket = open_docket(current)
+    docket = open_docket(current, create_tables=True)
     adopted = docket.install_default_rulebook()
+    __import__("projections.schema", fromlist=["upgrade"]).upgrade(current)  # the read models' tables (Alembic, idempotent)
     where = current.database_url and "PostgreSQL" or f"SQLite under {current.var_dir}"
     print(f"Event store ready ({where}); rulebook {'adopted (default version of 2015-01-01)' if adopted else 'already in place'}.")
     return 0

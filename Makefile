@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Both set up a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_CASES ?= 2000
+DEMO_PASSWORD ?= medcourt-demo
+
+.PHONY: run test install lint unit integration e2e browser postgres demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install everything, create the embedded database with demo data (once), and serve it.
+run: install
+	$(BIN)/medcourt init
+	$(BIN)/medcourt demo --cases $(DEMO_CASES) --seed 1 --password $(DEMO_PASSWORD) --if-empty
+	$(BIN)/medcourt serve --host 127.0.0.1 --port 5000
+
+## Install everything and run the whole test suite (lint, unit, integration on SQLite and PostgreSQL, browser).
+test: install browser postgres
+	$(BIN)/ruff check domain projections web scripts tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/integration tests/e2e
+
+lint: install
+	$(BIN)/ruff check domain projections web scripts tests
+	$(BIN)/mypy --strict domain
+
+unit: install
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: install postgres
+	$(BIN)/python -m pytest -q tests/integration
+
+e2e: install browser
+	$(BIN)/python -m pytest -q tests/e2e
+
+## Debian's Chromium for the browser tests (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; fi; }
+
+## Start the local PostgreSQL 15 if it is installed and down (integration tests use it).
+postgres:
+	@if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  command -v pg_ctlcluster >/dev/null 2>&1 && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; fi
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache

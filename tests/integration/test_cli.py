@@ -1,0 +1,145 @@
+"""The `medcourt` command line on SQLite and PostgreSQL: init, demo, case, export, verify."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from projections.settings import Settings
+from scripts.cli import main
+from scripts.context import open_docket
+
+
+@pytest.fixture
+def demo(settings: Settings, capsys: pytest.CaptureFixture[str]) -> Settings:
+    assert main(["init"]) == 0
+    assert main(["demo", "--cases", "60", "--seed", "3", "--today", "2026-11-20"]) == 0
+    capsys.readouterr()
+    return settings
+
+
+def exported(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    assert main(["export", "events"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_init_is_idempotent(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init"]) == 0
+    assert "rulebook adopted" in capsys.readouterr().out
+    assert main(["init"]) == 0
+    assert "already in place" in capsys.readouterr().out
+
+
+def test_demo_data_passes_verify_and_looks_like_the_seeds(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify"]) == 0
+    assert "clean" in capsys.readouterr().out
+    events = exported(capsys)
+    kinds = Counter(e["type"] for e in events)
+    rulings = [e["data"] for e in events if e["type"] == "RulingIssued"]
+    merits = [r for r in rulings if r["disposition"] in ("liability_found", "no_liability")]
+    liable = [r for r in merits if r["disposition"] == "liability_found"]
+    assert kinds["CaseFiled"] >= 60
+    assert merits and 0.05 <= len(liable) / len(merits) <= 0.45
+    assert kinds["HearingRescheduled"] > 0 and kinds["ExpertReportSubmitted"] > 0
+    filed = kinds["CaseFiled"]
+    assert len({e["data"]["docket_number"] for e in events if e["type"] == "CaseFiled"}) == filed
+
+
+def test_demo_is_deterministic_for_a_seed(demo: Settings, capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = [(e["type"], e["data"].get("docket_number")) for e in exported(capsys) if e["aggregate"] == "Case"]
+    monkeypatch.setenv("MEDCOURT_VAR", str(tmp_path / "again"))
+    monkeypatch.delenv("MEDCOURT_DATABASE_URL", raising=False)
+    assert main(["init"]) == 0
+    assert main(["demo", "--cases", "60", "--seed", "3", "--today", "2026-11-20"]) == 0
+    capsys.readouterr()
+    second = [(e["type"], e["data"].get("docket_number")) for e in exported(capsys) if e["aggregate"] == "Case"]
+    assert first == second
+
+
+def test_export_lines_follow_the_documented_format(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    events = exported(capsys)
+    assert [e["position"] for e in events] == sorted(e["position"] for e in events)
+    for event in events:
+        assert set(event) == {"position", "aggregate", "aggregate_id", "version", "type", "recorded_at", "data"}
+        assert event["recorded_at"].endswith("Z")
+    filed = next(e for e in events if e["type"] == "CaseFiled")
+    assert filed["aggregate"] == "Case"
+    assert {"received_on", "track", "court", "specialty", "alleged_harm"} <= set(filed["data"])
+    ruling = next(e["data"] for e in events if e["type"] == "RulingIssued" and e["data"]["compensation"])
+    assert all(isinstance(v, str) and "." in v for v in ruling["compensation"].values())
+
+
+def test_case_show_now_at_a_version_and_as_of_a_date(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    events = exported(capsys)
+    filed = next(e for e in events if e["type"] == "CaseFiled")
+    number = filed["data"]["docket_number"]
+    assert main(["case", "show", number, "--format", "json"]) == 0
+    now = json.loads(capsys.readouterr().out)
+    assert now["docket_number"] == number and now["version"] > 2
+    assert main(["case", "show", number, "--version", "1", "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["version"] == 1 and first["status"] == "pending" and first["judge_id"] is None
+    assert main(["case", "show", number, "--as-of", filed["data"]["received_on"]]) == 0
+    assert number in capsys.readouterr().out
+    assert main(["case", "history", number]) == 0
+    history = capsys.readouterr().out.splitlines()
+    assert history[0].split()[2] == "CaseFiled" and len(history) == now["version"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["case", "show", "NOT-A-NUMBER"], "is not a docket number"),
+        (["case", "show", "ALA-2020-C-99999"], "No case ALA-2020-C-99999"),
+        (["case", "show", "ALA-2020-C-00001", "--as-of", "yesterday"], "is not a date"),
+        (["demo", "--cases", "-1"], "--cases must be zero or more"),
+        (["no-such-command"], "invalid choice"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_on_stderr(settings: Settings, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    main(["init"])
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_export_streams_into_a_closed_pipe_quietly(demo: Settings) -> None:
+    env = {**os.environ}
+    result = subprocess.run(
+        f"{sys.executable} -m scripts.cli export events | head -n 2",
+        shell=True, capture_output=True, text=True, env=env, cwd=os.getcwd(), timeout=120,
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and json.loads(lines[0])["position"] == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_verify_names_a_violation_and_exits_non_zero(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    # A ruling written straight to the store, bypassing the domain (no expert report, no judge).
+    from datetime import date
+
+    from domain.case import Case
+
+    docket = open_docket()
+    case = Case.file(docket_number="ULY-2019-C-00001", track="civil", court="ULY", received_on=date(2019, 1, 5), specialty="surgery",
+                     alleged_harm="minor", incident_date=date(2018, 12, 1), claimant={"name": "P"},
+                     respondents=[{"kind": "organization", "name": "Clinic", "bin": "000000000001"}], authority=None,
+                     representatives=[], claimed={"moral_harm": "10"}, summary="", transferred_from=None,
+                     actor={"user": "intruder", "role": "clerk"})
+    case._ruling_issued(ruling_id="RU1", decided_on=date(2019, 2, 1), judge_id=None, disposition="liability_found", finding="incident",
+                        harm_found="minor", liable_respondents=["R1"], sanctions=[], compensation={}, contributory_fault_pct=0,
+                        payable={}, insurer_compensation=None, reasoning="", recommendation="", transferred_to_track=None,
+                        transferred_to=None, actor={"user": "intruder", "role": "judge"})
+    docket.save(case)
+    assert main(["verify"]) == 1
+    captured = capsys.readouterr()
+    assert "ULY-2019-C-00001 v2 RulingIssued: R5" in captured.err
+    assert "R13: docket number was never issued" in captured.err
+    assert "violation(s)" in captured.out
