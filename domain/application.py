@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from domain import clock
+from domain.base import CourtAggregate, seal_chain
 from domain.calendar import CourtCalendar, calendar_id
 from domain.case import Case, case_id_for
 from domain.docket_numbers import DocketSequence, is_docket_number, sequence_id
@@ -74,6 +75,13 @@ class Docket(Application[UUID]):
         raise ConcurrentChange(
             "Someone else changed this record at the same moment several times in a row; reload and try again"
         )
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        # Every event is sealed into its aggregate's hash chain just before it is stored.
+        for obj in objs:
+            if isinstance(obj, CourtAggregate) and obj.pending_events:
+                seal_chain(obj)
+        return super().save(*objs, **kwargs)
 
     def _saved(self, *aggregates: Aggregate, **extra: Any) -> Receipt:
         recordings = self.save(*aggregates)

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain import clock
+from domain.base import CourtAggregate
 from domain.errors import HearingNotSchedulable
 from domain.rules import overlaps
 
@@ -24,9 +25,7 @@ def calendar_id(court: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"medcourt:calendar:{court}")
 
 
-class CourtCalendar(Aggregate):
-    class Event(Aggregate.Event):
-        create_timestamp = staticmethod(clock.now)
+class CourtCalendar(CourtAggregate):
 
     @staticmethod
     def create_id(court: str) -> UUID:

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain import clock, rules
+from domain.base import CourtAggregate
 from domain.errors import HearingNotSchedulable, InvalidValue, NotFound
 from domain.vocabulary import (
     APPEAL_OUTCOMES,
@@ -87,11 +88,9 @@ def normalize_respondents(respondents: list[dict[str, Any]]) -> list[dict[str, A
     return result
 
 
-class Case(Aggregate):
+class Case(CourtAggregate):
     """A medical-malpractice matter before a specialized medical court."""
 
-    class Event(Aggregate.Event):
-        create_timestamp = staticmethod(clock.now)
 
     @staticmethod
     def create_id(docket_number: str, **_: Any) -> UUID:

@@ -12,9 +12,9 @@ import re
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from domain import clock
+from domain.base import CourtAggregate
 from domain.vocabulary import TRACK_LETTER
 
 DOCKET_PATTERN = re.compile(r"^(?P<court>[A-Z]{3})-(?P<year>\d{4})-(?P<letter>[ACK])-(?P<seq>\d{5,})$")
@@ -32,11 +32,9 @@ def sequence_id(court: str, year: int, track: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"medcourt:docket-sequence:{court}:{year}:{track}")
 
 
-class DocketSequence(Aggregate):
+class DocketSequence(CourtAggregate):
     """The numbering of one court's cases of one track in one year."""
 
-    class Event(Aggregate.Event):
-        create_timestamp = staticmethod(clock.now)
 
     @staticmethod
     def create_id(court: str, year: int, track: str, **_: Any) -> UUID:

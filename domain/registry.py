@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain import clock
+from domain.base import CourtAggregate
 from domain.errors import InvalidValue
 from domain.vocabulary import COURTS, SPECIALTIES, Actor
 
@@ -44,9 +45,8 @@ def _covers(period: dict[str, Any], day: date) -> bool:
     return bool(period["valid_from"] <= day and (period["valid_to"] is None or day <= period["valid_to"]))
 
 
-class RegistryEntry(Aggregate):
-    class Event(Aggregate.Event):
-        create_timestamp = staticmethod(clock.now)
+class RegistryEntry(CourtAggregate):
+    """Base of the registries' aggregates."""
 
 
 class Judge(RegistryEntry):

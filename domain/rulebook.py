@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain import clock
+from domain.base import CourtAggregate
 from domain.errors import InvalidValue, NotFound
 from domain.vocabulary import TRACKS, Actor
 
@@ -138,11 +139,9 @@ def validate_parameters(parameters: dict[str, Any]) -> None:
         ) from None
 
 
-class Rulebook(Aggregate):
+class Rulebook(CourtAggregate):
     """The court system's single rulebook: the versions adopted so far."""
 
-    class Event(Aggregate.Event):
-        create_timestamp = staticmethod(clock.now)
 
     @staticmethod
     def create_id() -> UUID:

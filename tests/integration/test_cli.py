@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections import Counter
 
 import pytest
@@ -143,3 +144,48 @@ def test_verify_names_a_violation_and_exits_non_zero(demo: Settings, capsys: pyt
     assert "ULY-2019-C-00001 v2 RulingIssued: R5" in captured.err
     assert "R13: docket number was never issued" in captured.err
     assert "violation(s)" in captured.out
+
+
+def _stored_events_table(settings: Settings) -> str:
+    return "stored_events" if settings.database_url is None else "docket_events"
+
+
+def stored_id(settings: Settings, aggregate_id: str) -> object:
+    """How the store keeps an aggregate id: hex text in SQLite, a uuid column in PostgreSQL."""
+    return uuid.UUID(aggregate_id).hex if settings.database_url is None else uuid.UUID(aggregate_id)
+
+
+def _execute(settings: Settings, sql: str, params: tuple = ()) -> list[tuple]:
+    if settings.database_url is None:
+        import sqlite3
+
+        with sqlite3.connect(settings.events_path) as conn:
+            rows = conn.execute(sql.replace("%s", "?"), params).fetchall()
+            conn.commit()
+            return rows
+    import psycopg
+
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def test_verify_catches_a_stored_event_edited_by_hand(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    # A ruling's compensation is changed directly in the database, bypassing the application.
+    events = exported(capsys)
+    ruling = next(e for e in events if e["type"] == "RulingIssued" and e["data"]["compensation"])
+    number = next(e["data"]["docket_number"] for e in events if e["type"] == "CaseFiled" and e["aggregate_id"] == ruling["aggregate_id"])
+    table = _stored_events_table(demo)
+    [(state,)] = _execute(demo, f"SELECT state FROM {table} WHERE originator_id = %s AND originator_version = %s",
+                          (stored_id(demo, ruling["aggregate_id"]), ruling["version"]))
+    original = bytes(state)
+    if b'"compensation":{' not in original:
+        pytest.skip("stored state is not plain JSON (encrypted): covered by the encryption tests")
+    head = next(iter(ruling["data"]["compensation"].values()))
+    forged = original.replace(f'"{head}"'.encode(), f'"{int(float(head)) + 1}.00"'.encode(), 1)
+    assert forged != original
+    _execute(demo, f"UPDATE {table} SET state = %s WHERE originator_id = %s AND originator_version = %s",
+             (forged, stored_id(demo, ruling["aggregate_id"]), ruling["version"]))
+    assert main(["verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"{number} v{ruling['version']} RulingIssued: tamper:" in err
