@@ -78,13 +78,27 @@ def verify_docket(docket: Docket, on_aggregate: Callable[[], None] = lambda: Non
     registries: dict[UUID, History] = defaultdict(History)
     case_ids: list[UUID] = []
     others: list[UUID] = []
-    # Pass 1: the registries and rulebook (small), and which aggregates exist.
-    for _, event in docket.iter_log(batch=2000):
-        owner = type(event).__qualname__.split(".")[0]
-        if owner in ("Judge", "Expert", "Mediator", "Rulebook"):
-            registries[event.originator_id].events.append(event)
-        if event.originator_version == 1:
-            (case_ids if owner == "Case" else others).append(event.originator_id)
+    # Pass 1: the registries and rulebook (small), and which aggregates exist. Each stored
+    # event is decoded on its own, so one unreadable (tampered) record cannot hide the rest.
+    unreadable: set[UUID] = set()
+    position = 0
+    while notifications := docket.recorder.select_notifications(start=position, limit=2000, inclusive_of_start=False):
+        for notification in notifications:
+            try:
+                event = docket.mapper.to_domain_event(notification)
+            except Exception as error:  # noqa: BLE001 - an unreadable record is itself the finding
+                unreadable.add(notification.originator_id)
+                report.violations.append(Violation(str(notification.originator_id), notification.originator_version, notification.topic.rpartition(".")[2],
+                                                   f"tamper: the stored event cannot be decrypted or decoded ({type(error).__name__})"))
+                continue
+            owner = type(event).__qualname__.split(".")[0]
+            if owner in ("Judge", "Expert", "Mediator", "Rulebook"):
+                registries[event.originator_id].events.append(event)
+            if event.originator_version == 1:
+                (case_ids if owner == "Case" else others).append(event.originator_id)
+        position = notifications[-1].id
+    case_ids = [i for i in case_ids if i not in unreadable]
+    others = [i for i in others if i not in unreadable]
     # Pass 2: every aggregate replayed; cases re-checked event by event.
     for aggregate_id in others:
         report.aggregates += 1

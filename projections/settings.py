@@ -42,8 +42,19 @@ class Settings:
         several processes racing to CREATE TABLE IF NOT EXISTS fail with
         "tuple concurrently updated". SQLite's file lock makes that race harmless.
         """
+        from projections.keys import load_keys
+
         create = (self.database_url is None) if create_tables is None else create_tables
-        env = {"IS_SNAPSHOTTING_ENABLED": "y", "CREATE_TABLE": "y" if create else "n"}
+        key, retired = load_keys(self.var_dir)
+        env = {
+            "IS_SNAPSHOTTING_ENABLED": "y",
+            "CREATE_TABLE": "y" if create else "n",
+            # Payloads are compressed, then encrypted (AES-GCM); see projections/keys.py.
+            "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+            "CIPHER_TOPIC": "projections.keys:RotatingAESCipher",
+            "CIPHER_KEY": key,
+            "CIPHER_OLD_KEYS": ",".join(retired),
+        }
         if self.database_url is None:
             self.var_dir.mkdir(parents=True, exist_ok=True)
             env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(self.events_path), SQLITE_LOCK_TIMEOUT="30")

@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.case import Case
 from domain.records import event_record, plain
+from scripts.cli import UsageError
 from scripts.context import Progress, open_docket, settings
 
 
@@ -37,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     events.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     events.add_argument("--after", type=int, default=0, metavar="POSITION", help="only events after this log position")
     events.set_defaults(func=cmd_export_events)
+
+    key = subparsers.add_parser("key", help="the encryption key of the event store")
+    key_sub = key.add_subparsers(dest="key_command", required=True, metavar="ACTION")
+    key_sub.add_parser("generate", help="print a new random key (for MEDCOURT_CIPHER_KEY)").set_defaults(func=cmd_key_generate)
+    key_sub.add_parser("rotate", help="start writing with a new key; events written before stay readable").set_defaults(func=cmd_key_rotate)
 
     verify = subparsers.add_parser("verify", help="replay every aggregate and re-check every rule on the recorded history")
     verify.set_defaults(func=cmd_verify)
@@ -148,6 +154,24 @@ def cmd_export_events(args: argparse.Namespace) -> int:
             out.close()
     if progress:
         progress.done()
+    return 0
+
+
+def cmd_key_generate(args: argparse.Namespace) -> int:
+    from projections.keys import new_key
+
+    print(new_key())
+    return 0
+
+
+def cmd_key_rotate(args: argparse.Namespace) -> int:
+    from projections.keys import rotate
+
+    try:
+        path, retired = rotate(settings().var_dir)
+    except ValueError as error:
+        raise UsageError(f"medcourt key rotate: {error}") from None
+    print(f"New key in use ({path}); {retired} older key(s) kept there for reading. Back the file up.")
     return 0
 
 

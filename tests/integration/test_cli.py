@@ -170,22 +170,51 @@ def _execute(settings: Settings, sql: str, params: tuple = ()) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def test_verify_catches_a_stored_event_edited_by_hand(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    # A ruling's compensation is changed directly in the database, bypassing the application.
+def _ruling_row(demo: Settings, capsys: pytest.CaptureFixture[str]) -> tuple[dict, str, bytes]:
     events = exported(capsys)
     ruling = next(e for e in events if e["type"] == "RulingIssued" and e["data"]["compensation"])
     number = next(e["data"]["docket_number"] for e in events if e["type"] == "CaseFiled" and e["aggregate_id"] == ruling["aggregate_id"])
-    table = _stored_events_table(demo)
-    [(state,)] = _execute(demo, f"SELECT state FROM {table} WHERE originator_id = %s AND originator_version = %s",
+    [(state,)] = _execute(demo, f"SELECT state FROM {_stored_events_table(demo)} WHERE originator_id = %s AND originator_version = %s",
                           (stored_id(demo, ruling["aggregate_id"]), ruling["version"]))
-    original = bytes(state)
-    if b'"compensation":{' not in original:
-        pytest.skip("stored state is not plain JSON (encrypted): covered by the encryption tests")
+    return ruling, number, bytes(state)
+
+
+def _overwrite(demo: Settings, ruling: dict, state: bytes) -> None:
+    _execute(demo, f"UPDATE {_stored_events_table(demo)} SET state = %s WHERE originator_id = %s AND originator_version = %s",
+             (state, stored_id(demo, ruling["aggregate_id"]), ruling["version"]))
+
+
+def test_event_payloads_are_encrypted_at_rest(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    ruling, _, state = _ruling_row(demo, capsys)
+    assert b"compensation" not in state and ruling["data"]["disposition"].encode() not in state
+
+
+def test_verify_catches_a_stored_event_forged_with_the_key(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    # Someone holding the key decrypts a ruling, raises its compensation and writes it back.
+    ruling, number, state = _ruling_row(demo, capsys)
+    mapper = open_docket().mapper
+    assert mapper.cipher is not None and mapper.compressor is not None
+    plain_json = mapper.compressor.decompress(mapper.cipher.decrypt(state))
     head = next(iter(ruling["data"]["compensation"].values()))
-    forged = original.replace(f'"{head}"'.encode(), f'"{int(float(head)) + 1}.00"'.encode(), 1)
-    assert forged != original
-    _execute(demo, f"UPDATE {table} SET state = %s WHERE originator_id = %s AND originator_version = %s",
-             (forged, stored_id(demo, ruling["aggregate_id"]), ruling["version"]))
+    forged = plain_json.replace(f'"{head}"'.encode(), f'"{int(float(head)) + 1}.00"'.encode(), 1)
+    assert forged != plain_json
+    _overwrite(demo, ruling, mapper.cipher.encrypt(mapper.compressor.compress(forged)))
+    assert main(["verify"]) == 1
+    assert f"{number} v{ruling['version']} RulingIssued: tamper: the stored event does not match its hash chain" in capsys.readouterr().err
+
+
+def test_verify_catches_an_encrypted_event_altered_without_the_key(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    ruling, _, state = _ruling_row(demo, capsys)
+    flipped = state[:40] + bytes([state[40] ^ 0x01]) + state[41:]
+    _overwrite(demo, ruling, flipped)
     assert main(["verify"]) == 1
     err = capsys.readouterr().err
-    assert f"{number} v{ruling['version']} RulingIssued: tamper:" in err
+    assert f"v{ruling['version']} RulingIssued: tamper: the stored event cannot be decrypted" in err
+
+
+def test_verify_catches_a_deleted_event(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    ruling, number, _ = _ruling_row(demo, capsys)
+    _execute(demo, f"DELETE FROM {_stored_events_table(demo)} WHERE originator_id = %s AND originator_version = %s",
+             (stored_id(demo, ruling["aggregate_id"]), ruling["version"] - 1))
+    assert main(["verify"]) == 1
+    assert f"{number} v{ruling['version']} RulingIssued: tamper: event(s) missing or reordered" in capsys.readouterr().err

@@ -1,0 +1,92 @@
+"""Encryption at rest: the event store's key, its rotation, and the cipher that reads old keys.
+
+Event payloads are compressed (zlib) and then encrypted with AES-GCM by
+eventsourcing's mapper. The key comes from ``MEDCOURT_CIPHER_KEY`` (base64 of 32
+bytes) or from a key file: ``MEDCOURT_CIPHER_KEY_FILE``, by default
+``var/cipher.key``, created on first use. The file's first line is the current
+key; lines below it are retired keys, still used to read events written before a
+rotation (``medcourt key rotate``). Lose the key and the docket cannot be read:
+back it up apart from the data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.cipher import AESCipher
+
+KEY_BYTES = 32
+
+
+class RotatingAESCipher(AESCipher):
+    """AES-GCM that encrypts with ``CIPHER_KEY`` and decrypts with it or any ``CIPHER_OLD_KEYS``."""
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        old = [k for k in (environment.get("CIPHER_OLD_KEYS") or "").split(",") if k.strip()]
+        self.retired = [AESCipher({"CIPHER_KEY": k.strip()}) for k in old]  # type: ignore[arg-type]
+
+    def decrypt(self, ciphertext: bytes) -> bytes:
+        try:
+            return super().decrypt(ciphertext)
+        except ValueError:
+            # Written before a rotation? GCM authentication tells a wrong key from a right one.
+            for cipher in self.retired:
+                try:
+                    return cipher.decrypt(ciphertext)
+                except ValueError:
+                    continue
+            raise
+
+
+def key_file(var_dir: Path) -> Path:
+    return Path(os.environ.get("MEDCOURT_CIPHER_KEY_FILE") or var_dir / "cipher.key")
+
+
+def new_key() -> str:
+    return AESCipher.create_key(num_bytes=KEY_BYTES)
+
+
+def _write_exclusively(path: Path, text: str) -> bool:
+    """Create ``path`` with ``text`` unless it exists (two processes starting at once agree on one key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    return True
+
+
+def load_keys(var_dir: Path) -> tuple[str, list[str]]:
+    """(current key, retired keys): from the environment, else the key file, created if missing."""
+    from_env = os.environ.get("MEDCOURT_CIPHER_KEY")
+    if from_env:
+        retired = [k for k in os.environ.get("MEDCOURT_CIPHER_OLD_KEYS", "").split(",") if k]
+        return from_env.strip(), retired
+    path = key_file(var_dir)
+    if _write_exclusively(path, new_key() + "\n"):
+        print(
+            f"medcourt: generated the encryption key {path}. Back it up apart from the data: without it the docket cannot be read.",
+            file=sys.stderr,
+        )
+    lines = [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return lines[0], lines[1:]
+
+
+def rotate(var_dir: Path) -> tuple[Path, int]:
+    """Put a new current key at the top of the key file, keeping the old ones for reading."""
+    if os.environ.get("MEDCOURT_CIPHER_KEY"):
+        raise ValueError("The key comes from MEDCOURT_CIPHER_KEY: rotate by setting a new one and moving the old one to MEDCOURT_CIPHER_OLD_KEYS")
+    current, retired = load_keys(var_dir)
+    path = key_file(var_dir)
+    keys = [new_key(), current, *retired]
+    temporary = path.with_suffix(".new")
+    temporary.write_text("\n".join(keys) + "\n")
+    temporary.chmod(0o600)
+    temporary.replace(path)
+    return path, len(keys) - 1
