@@ -17,6 +17,7 @@ from domain.errors import DomainError
 COMMAND_MODULES = (
     "scripts.docket_commands",
     "scripts.demo",
+    "scripts.backup",
 )
 
 
