@@ -16,30 +16,40 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.cipher import AESCipher
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.cryptography import AESCipher
 
 KEY_BYTES = 32
 
 
 class RotatingAESCipher(AESCipher):
-    """AES-GCM that encrypts with ``CIPHER_KEY`` and decrypts with it or any ``CIPHER_OLD_KEYS``."""
+    """AES-GCM (the ``cryptography`` package) that encrypts with ``CIPHER_KEY`` and decrypts with
+    it or any of ``CIPHER_OLD_KEYS``. Stored as nonce + tag + ciphertext, like eventsourcing's ciphers."""
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
         old = [k for k in (environment.get("CIPHER_OLD_KEYS") or "").split(",") if k.strip()]
-        self.retired = [AESCipher({"CIPHER_KEY": k.strip()}) for k in old]  # type: ignore[arg-type]
+        # One AESGCM per key, built once: constructing it per event costs more than decrypting.
+        self.current = AESGCM(self.key)
+        self.readers = [self.current, *(AESGCM(AESCipher({"CIPHER_KEY": k.strip()}).key) for k in old)]  # type: ignore[arg-type]
+
+    def encrypt(self, plaintext: bytes) -> bytes:
+        nonce = os.urandom(12)
+        sealed = self.current.encrypt(nonce, plaintext, None)
+        return nonce + sealed[-16:] + sealed[:-16]
 
     def decrypt(self, ciphertext: bytes) -> bytes:
-        try:
-            return super().decrypt(ciphertext)
-        except ValueError:
-            # Written before a rotation? GCM authentication tells a wrong key from a right one.
-            for cipher in self.retired:
-                try:
-                    return cipher.decrypt(ciphertext)
-                except ValueError:
-                    continue
-            raise
+        nonce, tag, body = ciphertext[:12], ciphertext[12:28], ciphertext[28:]
+        if len(nonce) != 12 or len(tag) != 16:
+            raise ValueError("Damaged cipher text")
+        # Written before a rotation? GCM authentication tells a wrong key from the right one.
+        for reader in self.readers:
+            try:
+                return reader.decrypt(nonce, body + tag, None)
+            except InvalidTag:
+                continue
+        raise ValueError("Cipher text cannot be authenticated with any known key (altered, or a key is missing)")
 
 
 def key_file(var_dir: Path) -> Path:

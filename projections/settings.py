@@ -54,6 +54,10 @@ class Settings:
             "CIPHER_TOPIC": "projections.keys:RotatingAESCipher",
             "CIPHER_KEY": key,
             "CIPHER_OLD_KEYS": ",".join(retired),
+            # Aggregates stay in memory between commands; each read fast-forwards from the
+            # store, so several processes still see each other's writes.
+            "AGGREGATE_CACHE_MAXSIZE": "5000",
+            "AGGREGATE_CACHE_FASTFORWARD": "y",
         }
         if self.database_url is None:
             self.var_dir.mkdir(parents=True, exist_ok=True)
