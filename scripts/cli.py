@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "scripts.docket_commands",
     "scripts.demo",
     "scripts.backup",
+    "scripts.bench",
 )
 
 
