@@ -133,11 +133,11 @@ class Docket(Application[UUID]):
     def rulebook_on(self, day: date) -> RulebookVersion:
         return self.rulebook().in_force_on(day)
 
-    def _calendar(self, court: str) -> CourtCalendar:
+    def _calendar(self, court: str, actor: Actor) -> CourtCalendar:
         try:
             aggregate = self.repository.get(calendar_id(court))
         except AggregateNotFoundError:
-            return CourtCalendar(court)
+            return CourtCalendar(court=court, actor=actor)
         assert isinstance(aggregate, CourtCalendar)
         return aggregate
 
@@ -247,9 +247,9 @@ class Docket(Application[UUID]):
         ensure_permitted(actor, "file_case")
 
         def attempt() -> Receipt:
-            sequence = self._sequence(court, received_on.year, track)
+            sequence = self._sequence(court, received_on.year, track, actor)
             case = Case.file(
-                docket_number=sequence.issue_next(),
+                docket_number=sequence.issue_next(actor),
                 track=track, court=court, received_on=received_on, specialty=specialty,
                 alleged_harm=alleged_harm, incident_date=incident_date, claimant=claimant,
                 respondents=respondents, authority=authority, representatives=representatives or [],
@@ -259,7 +259,7 @@ class Docket(Application[UUID]):
 
         return self._retrying(attempt)
 
-    def _sequence(self, court: str, year: int, track: str) -> DocketSequence:
+    def _sequence(self, court: str, year: int, track: str, actor: Actor) -> DocketSequence:
         try:
             aggregate = self.repository.get(sequence_id(court, year, track))
         except AggregateNotFoundError:
@@ -268,7 +268,7 @@ class Docket(Application[UUID]):
 
             one_of(track, TRACKS, field="track", what="track")
             one_of(court, COURTS, field="court", what="court")
-            return DocketSequence(court=court, year=year, track=track)
+            return DocketSequence(court=court, year=year, track=track, actor=actor)
         assert isinstance(aggregate, DocketSequence)
         return aggregate
 
@@ -302,7 +302,7 @@ class Docket(Application[UUID]):
         def attempt() -> Receipt:
             # A recused judge keeps no hearings in the case: their bookings are cancelled.
             case = self.case(docket_number)
-            calendar = self._calendar(case.court)
+            calendar = self._calendar(case.court, actor)
             self._cancel_open_hearings(case, calendar, "the judge recused", actor)
             case.recuse_judge(reason, actor)
             return self._saved(case, calendar)
@@ -334,10 +334,10 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
-            calendar = self._calendar(case.court)
+            calendar = self._calendar(case.court, actor)
             hearing_id = case.schedule_hearing(starts_at=starts_at, duration_minutes=duration_minutes, courtroom=courtroom, purpose=purpose, actor=actor)
             assert case.judge_id is not None and case.judge_name is not None
-            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, courtroom.strip(), starts_at, duration_minutes)
+            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, courtroom.strip(), starts_at, duration_minutes, actor)
             return self._saved(case, calendar, id=hearing_id)
 
         return self._retrying(attempt)
@@ -348,11 +348,11 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
-            calendar = self._calendar(case.court)
+            calendar = self._calendar(case.court, actor)
             case.reschedule_hearing(hearing_id, starts_at, reason, actor)
             hearing = case.hearings[hearing_id]
             assert case.judge_id is not None and case.judge_name is not None
-            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, hearing["courtroom"], starts_at, hearing["duration_minutes"])
+            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, hearing["courtroom"], starts_at, hearing["duration_minutes"], actor)
             return self._saved(case, calendar, id=hearing_id)
 
         return self._retrying(attempt)
@@ -368,9 +368,9 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
-            calendar = self._calendar(case.court)
+            calendar = self._calendar(case.court, actor)
             change(case)
-            calendar.release(case.docket_number, hearing_id)
+            calendar.release(case.docket_number, hearing_id, actor)
             return self._saved(case, calendar, id=hearing_id)
 
         return self._retrying(attempt)
@@ -379,7 +379,7 @@ class Docket(Application[UUID]):
         for hearing in list(case.hearings.values()):
             if hearing["status"] == "scheduled":
                 case.cancel_hearing(hearing["id"], reason, actor)
-                calendar.release(case.docket_number, hearing["id"])
+                calendar.release(case.docket_number, hearing["id"], actor)
 
     # --- mediation ----------------------------------------------------------------------------------------------------
 
@@ -416,14 +416,17 @@ class Docket(Application[UUID]):
             changed: list[Aggregate] = [case]
             new_case: Case | None = None
             if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in ("administrative", "civil", "criminal") and draft.get("transferred_to_track") != case.track:
-                sequence = self._sequence(case.court, clock.today().year, draft["transferred_to_track"])
-                draft_now["transferred_to"] = sequence.issue_next()
+                decided_on = draft.get("decided_on") or clock.today()
+                year = (decided_on if isinstance(decided_on, date) else date.fromisoformat(str(decided_on))).year
+                # The requalified case is received on the ruling's date, and numbered in that year.
+                sequence = self._sequence(case.court, year, draft["transferred_to_track"], actor)
+                draft_now["transferred_to"] = sequence.issue_next(actor)
                 changed.append(sequence)
             ruling = case.normalize_ruling(draft_now)
             from domain import rules
 
             rules.check_ruling(case, ruling, judge, rulebook, clock.today())
-            calendar = self._calendar(case.court)
+            calendar = self._calendar(case.court, actor)
             self._cancel_open_hearings(case, calendar, "the case was decided", actor)
             if ruling["disposition"] not in ("liability_found", "no_liability"):
                 for examination in list(case.examinations.values()):
@@ -437,9 +440,9 @@ class Docket(Application[UUID]):
                     received_on=ruling["decided_on"], specialty=case.specialty,
                     alleged_harm=ruling["harm_found"] or case.alleged_harm, incident_date=case.incident_date,
                     claimant=case.claimant, respondents=case.respondents,
-                    authority=case.authority if ruling["transferred_to_track"] != "civil" else None,
+                    authority=transferred_authority(case, ruling["transferred_to_track"], draft),
                     representatives=case.representatives,
-                    claimed=case.claimed if ruling["transferred_to_track"] == "civil" else {},
+                    claimed=(draft.get("transferred_claimed") or case.claimed) if ruling["transferred_to_track"] == "civil" else {},
                     summary=case.summary, transferred_from=case.docket_number, actor=actor,
                 )
                 changed.append(new_case)
@@ -520,6 +523,23 @@ class Docket(Application[UUID]):
             for notification in notifications:
                 yield notification.id, self.mapper.to_domain_event(notification)
             position = notifications[-1].id
+
+
+def transferred_authority(case: Case, track: str, draft: dict[str, Any]) -> dict[str, Any] | None:
+    """Who prosecutes or inspects the requalified case: as given in the ruling, else carried over,
+    else (for a criminal case) the prosecutor's office of the court's region."""
+    from domain.vocabulary import COURTS
+
+    if track == "civil":
+        return None
+    given = draft.get("transferred_authority")
+    if given:
+        return dict(given)
+    if track == "criminal":
+        if case.authority and case.authority.get("kind") == "prosecutor":
+            return case.authority
+        return {"kind": "prosecutor", "name": f"Prosecutor's office of {COURTS[case.court]}"}
+    return case.authority
 
 
 def _uuid(value: str | UUID, field: str) -> UUID:

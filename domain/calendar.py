@@ -19,6 +19,7 @@ from domain import clock
 from domain.base import CourtAggregate
 from domain.errors import HearingNotSchedulable
 from domain.rules import overlaps
+from domain.vocabulary import Actor
 
 
 def calendar_id(court: str) -> UUID:
@@ -28,11 +29,11 @@ def calendar_id(court: str) -> UUID:
 class CourtCalendar(CourtAggregate):
 
     @staticmethod
-    def create_id(court: str) -> UUID:
+    def create_id(court: str, **_: Any) -> UUID:
         return calendar_id(court)
 
     @event("CalendarOpened")
-    def __init__(self, court: str) -> None:
+    def __init__(self, court: str, actor: Actor) -> None:
         self.court = court
         self.bookings: dict[str, dict[str, Any]] = {}
 
@@ -49,7 +50,7 @@ class CourtCalendar(CourtAggregate):
             and overlaps(starts_at, minutes, booking["starts_at"], booking["duration_minutes"])
         ]
 
-    def book(self, docket_number: str, hearing_id: str, judge_id: str, judge_name: str, courtroom: str, starts_at: datetime, duration_minutes: int) -> None:
+    def book(self, docket_number: str, hearing_id: str, judge_id: str, judge_name: str, courtroom: str, starts_at: datetime, duration_minutes: int, actor: Actor) -> None:
         key = self.key(docket_number, hearing_id)
         for clash in self.conflicts(key, judge_id, courtroom, starts_at, duration_minutes):
             local = clash["starts_at"].astimezone(clock.COURT_TZ)
@@ -59,20 +60,20 @@ class CourtCalendar(CourtAggregate):
                 f"(case {clash['docket_number']}, hearing {clash['hearing_id']})",
                 field="starts_at",
             )
-        self._booked(key, docket_number, hearing_id, judge_id, courtroom, starts_at, duration_minutes)
+        self._booked(key, docket_number, hearing_id, judge_id, courtroom, starts_at, duration_minutes, actor)
 
     @event("HearingSlotBooked")
-    def _booked(self, key: str, docket_number: str, hearing_id: str, judge_id: str, courtroom: str, starts_at: datetime, duration_minutes: int) -> None:
+    def _booked(self, key: str, docket_number: str, hearing_id: str, judge_id: str, courtroom: str, starts_at: datetime, duration_minutes: int, actor: Actor) -> None:
         self.bookings[key] = {
             "docket_number": docket_number, "hearing_id": hearing_id, "judge_id": judge_id,
             "courtroom": courtroom, "starts_at": starts_at, "duration_minutes": duration_minutes,
         }
 
-    def release(self, docket_number: str, hearing_id: str) -> None:
+    def release(self, docket_number: str, hearing_id: str, actor: Actor) -> None:
         key = self.key(docket_number, hearing_id)
         if key in self.bookings:
-            self._released(key)
+            self._released(key, actor)
 
     @event("HearingSlotReleased")
-    def _released(self, key: str) -> None:
+    def _released(self, key: str, actor: Actor) -> None:
         self.bookings.pop(key, None)

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from domain.rulebook import RulebookVersion
 
 CASE_NAMESPACE = uuid5(NAMESPACE_URL, "medcourt:case")
+EARLIEST_RECEIPT = date(2000, 1, 1)  # older matters are not docketed here (and a year must have four digits)
 
 
 def case_id_for(docket_number: str) -> UUID:
@@ -123,6 +124,7 @@ class Case(CourtAggregate):
         one_of(specialty, SPECIALTIES, field="specialty", what="medical specialty")
         one_of(alleged_harm, HARMS, field="alleged_harm", what="harm severity")
         rules.ensure_not_in_future(received_on, clock.today(), what="date of receipt", field="received_on")
+        rules.ensure_not_before(received_on, EARLIEST_RECEIPT, what="date of receipt", earlier_what="earliest date the docket holds", field="received_on")
         rules.ensure_not_before(received_on, incident_date, what="date of receipt", earlier_what="incident date", field="incident_date")
         rules.ensure_track_matches_harm(track, alleged_harm)
         claimant = {
@@ -149,7 +151,7 @@ class Case(CourtAggregate):
                 amounts[head] = money(value, field=f"claimed.{head}")
         if track != "civil" and any(amounts.values()):
             raise InvalidValue("Only civil cases claim compensation", field="claimed")
-        if track == "civil" and not any(amounts.values()):
+        if track == "civil" and not any(amounts.values()) and not transferred_from:
             raise InvalidValue("A civil claim states the amount claimed under at least one head", field="claimed")
         return cls(
             docket_number=docket_number,
@@ -213,6 +215,7 @@ class Case(CourtAggregate):
         self.hearings: dict[str, dict[str, Any]] = {}
         self.mediations: list[dict[str, Any]] = []
         self.ruling: dict[str, Any] | None = None
+        self.ruling_version: int | None = None  # the entry that recorded the current ruling
         self.rulings_count = 0
         self.appeals: dict[str, dict[str, Any]] = {}
         self.in_force_on: date | None = None
@@ -270,7 +273,7 @@ class Case(CourtAggregate):
     CORRECTABLE: ClassVar[dict[str, tuple[str, ...]]] = {
         "CaseFiled": ("summary", "specialty", "incident_date", "received_on", "claimant_name"),
         "DocumentFiled": ("title", "kind", "filed_by", "received_on"),
-        "HearingScheduled": ("purpose", "courtroom"),
+        "HearingScheduled": ("purpose",),  # a courtroom changes by rescheduling, which checks the calendar
         "HearingHeld": ("minutes_summary",),
         "RulingIssued": ("reasoning", "recommendation"),
         "ExpertReportSubmitted": ("received_on", "summary"),
@@ -320,7 +323,18 @@ class Case(CourtAggregate):
             document = self._document_at_version(corrects_version)
             if document is not None:
                 document.update(corrections)
-        elif entry_type == "RulingIssued" and self.ruling is not None:
+        elif entry_type in ("HearingScheduled", "HearingHeld"):
+            key = "version" if entry_type == "HearingScheduled" else "held_version"
+            for hearing in self.hearings.values():
+                if hearing.get(key) == corrects_version:
+                    hearing.update(corrections)
+        elif entry_type == "ExpertReportSubmitted":
+            for examination in self.examinations.values():
+                report = examination.get("report")
+                if report and report.get("version") == corrects_version:
+                    report.update(corrections)
+        elif entry_type == "RulingIssued" and self.ruling is not None and corrects_version == self.ruling_version:
+            # A correction of an earlier ruling (one set aside on appeal) stays in the history only.
             self.ruling.update(corrections)
 
     def _document_at_version(self, version: int) -> dict[str, Any] | None:
@@ -451,9 +465,11 @@ class Case(CourtAggregate):
         examination["report"] = {
             "received_on": received_on, "standard_of_care_met": standard_of_care_met,
             "causation": causation, "harm_found": harm_found, "summary": summary, "document_id": document_id,
+            "version": self.version + 1,
         }
 
     def withdraw_examination(self, examination_id: str, reason: str, actor: Actor) -> None:
+        rules.ensure_case_open(self, "withdraw an examination")
         self._pending_examination(examination_id)
         self._examination_withdrawn(examination_id, text(reason, field="reason", what="reason for withdrawing"), actor)
 
@@ -481,6 +497,7 @@ class Case(CourtAggregate):
         self.hearings[hearing_id] = {
             "id": hearing_id, "starts_at": starts_at, "first_starts_at": starts_at, "duration_minutes": duration_minutes,
             "courtroom": courtroom, "purpose": purpose, "status": "scheduled", "reschedulings": 0,
+            "version": self.version + 1,
         }
 
     def scheduled_hearing(self, hearing_id: str) -> dict[str, Any]:
@@ -516,8 +533,10 @@ class Case(CourtAggregate):
     def _hearing_held(self, hearing_id: str, minutes_summary: str, actor: Actor) -> None:
         self.hearings[hearing_id]["status"] = "held"
         self.hearings[hearing_id]["minutes_summary"] = minutes_summary
+        self.hearings[hearing_id]["held_version"] = self.version + 1
 
     def cancel_hearing(self, hearing_id: str, reason: str, actor: Actor) -> None:
+        rules.ensure_case_open(self, "cancel a hearing")
         self.scheduled_hearing(hearing_id)
         self._hearing_cancelled(hearing_id, text(reason, field="reason", what="reason for cancelling"), actor)
 
@@ -548,6 +567,7 @@ class Case(CourtAggregate):
         })
 
     def conclude_mediation(self, outcome: str, concluded_on: date, actor: Actor) -> None:
+        rules.ensure_case_open(self, "record a mediation's outcome")
         mediation = self.open_mediation()
         if mediation is None:
             raise InvalidValue("No mediation is open in this case", field="outcome")
@@ -595,14 +615,15 @@ class Case(CourtAggregate):
             raise InvalidValue("Contributory fault is a percentage", field="contributory_fault_pct")
         sanctions = []
         for raw in draft.get("sanctions") or []:
-            sanction = {"respondent_id": str(raw.get("respondent_id")), "kind": str(raw.get("kind"))}
+            sanction: dict[str, Any] = {"respondent_id": str(raw.get("respondent_id")), "kind": str(raw.get("kind"))}
             if raw.get("amount_mci") not in (None, ""):
                 try:
-                    sanction["amount_mci"] = Decimal(str(raw["amount_mci"]))
+                    amount_mci = Decimal(str(raw["amount_mci"]))
                 except ArithmeticError:
                     raise InvalidValue("A fine is a number of MCI", field="sanctions") from None
-                if not sanction["amount_mci"].is_finite():
+                if not amount_mci.is_finite():  # NaN and infinity are not amounts
                     raise InvalidValue("A fine is a number of MCI", field="sanctions")
+                sanction["amount_mci"] = amount_mci
             if raw.get("months") not in (None, ""):
                 try:
                     sanction["months"] = int(raw["months"])
@@ -646,6 +667,7 @@ class Case(CourtAggregate):
             "payable": payable, "insurer_compensation": insurer_compensation, "reasoning": reasoning,
             "recommendation": recommendation, "transferred_to_track": transferred_to_track,
         }
+        self.ruling_version = self.version + 1  # the body runs before the version advances
         self.rulings_count += 1
         self.transferred_to = transferred_to or self.transferred_to
         self.status = "decided"

@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import CourtAggregate
-from domain.vocabulary import TRACK_LETTER
+from domain.vocabulary import TRACK_LETTER, Actor
 
 DOCKET_PATTERN = re.compile(r"^(?P<court>[A-Z]{3})-(?P<year>\d{4})-(?P<letter>[ACK])-(?P<seq>\d{5,})$")
 
@@ -41,17 +41,17 @@ class DocketSequence(CourtAggregate):
         return sequence_id(court, year, track)
 
     @event("DocketSequenceOpened")
-    def __init__(self, court: str, year: int, track: str) -> None:
+    def __init__(self, court: str, year: int, track: str, actor: Actor) -> None:
         self.court = court
         self.year = year
         self.track = track
         self.last_issued = 0
 
-    def issue_next(self) -> str:
+    def issue_next(self, actor: Actor) -> str:
         number = format_docket_number(self.court, self.year, self.track, self.last_issued + 1)
-        self._issued(self.last_issued + 1, number)
+        self._issued(self.last_issued + 1, number, actor)
         return number
 
     @event("DocketNumberIssued")
-    def _issued(self, seq: int, docket_number: str) -> None:
+    def _issued(self, seq: int, docket_number: str, actor: Actor) -> None:
         self.last_issued = seq

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # R8: what a decided case still accepts.
 AFTER_RULING = {
     "DocumentFiled", "DocketEntryCorrected", "AppealFiled", "AppealDecided", "RulingEnteredIntoForce",
-    "CaseReopened", "CaseSealed", "CaseUnsealed", "HearingCancelled", "ExpertExaminationWithdrawn",
+    "CaseReopened", "CaseSealed", "CaseUnsealed",
 }
 
 

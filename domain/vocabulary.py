@@ -108,6 +108,7 @@ class Actor(TypedDict):
 SYSTEM = Actor(user="medcourt-worker", role="system")
 
 TIYN = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000000000")  # a trillion tenge: far above any claim, small enough to compute exactly
 
 
 def money(value: object, *, field: str = "amount") -> Decimal:
@@ -124,6 +125,8 @@ def money(value: object, *, field: str = "amount") -> Decimal:
         raise InvalidMoney(f"'{value}' is not an amount of money", field=field)
     if amount < 0:
         raise InvalidMoney(f"An amount of money cannot be negative ({amount} KZT)", field=field)
+    if amount > MAX_AMOUNT:
+        raise InvalidMoney(f"{amount} KZT is beyond any amount this court handles (at most {MAX_AMOUNT:,} KZT)", field=field)
     if amount != amount.quantize(TIYN):
         raise InvalidMoney(
             f"Amounts are in KZT with at most two decimal places (tiyn): {amount}", field=field
