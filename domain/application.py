@@ -56,7 +56,9 @@ class Docket(Application[UUID]):
         CourtCalendar: 100,
         DocketSequence: 200,
     }
-    conflict_attempts = 8
+    # Many clerks filing in one court at once all meet on that court's docket sequence: allow
+    # enough attempts for a crowd, with jittered back-off so they stop colliding.
+    conflict_attempts = 40
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -71,7 +73,7 @@ class Docket(Application[UUID]):
             try:
                 return command()
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.005 * 2**attempt))
+                time.sleep(random.uniform(0, min(0.25, 0.002 * 2**attempt)))
         raise ConcurrentChange(
             "Someone else changed this record at the same moment several times in a row; reload and try again"
         )

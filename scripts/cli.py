@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "scripts.demo",
     "scripts.backup",
     "scripts.bench",
+    "scripts.projection_commands",
 )
 
 

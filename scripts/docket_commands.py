@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.case import Case
 from domain.records import event_record, plain
+from projections import schema
 from scripts.cli import UsageError
 from scripts.context import Progress, open_docket, settings
 
@@ -59,7 +60,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     current = settings()
     docket = open_docket(current, create_tables=True)
     adopted = docket.install_default_rulebook()
-    __import__("projections.schema", fromlist=["upgrade"]).upgrade(current)  # the read models' tables (Alembic, idempotent)
+    schema.upgrade(current)  # the read models' tables (Alembic, idempotent)
     where = current.database_url and "PostgreSQL" or f"SQLite under {current.var_dir}"
     print(f"Event store ready ({where}); rulebook {'adopted (default version of 2015-01-01)' if adopted else 'already in place'}.")
     return 0

@@ -1,0 +1,689 @@
+"""The court's statistics (DOMAIN.md section 4), computed from the read models.
+
+Every function takes an open SQLAlchemy ``Connection`` to the read models, a period (a
+closed range of court-local dates) or a date, an optional breakdown and ``public``, and
+returns a plain dict ``{"measure", "from", "to", "by", "public", "groups": [...]}``; each
+group has its ``key`` (``"all"`` without a breakdown) and the measure's figures. Counts
+are SQL aggregates; medians and percentiles are computed from the day counts SQL returns.
+
+Definitions, where DOMAIN.md leaves a choice:
+
+- Rates are percentages rounded to 2 places; a rate or mean whose denominator is zero is
+  ``None``. Days are calendar days between court-local dates.
+- "As of D" means dated on or before D (``received_on``, ``decided_on``, ``reopened_on``);
+  "after its latest (re)opening" means recorded later (a higher case version), so a
+  backdated ruling still closes the case it was recorded in.
+- Percentile p90 is the nearest-rank percentile; medians use ``statistics.median``.
+- Breakdowns by year or month split the period at calendar boundaries and compute every
+  measure for each part (so ``pending_at_end`` is at the end of each month). Breakdowns by
+  judge attribute a ruling to the judge who gave it, an examination to the judge who
+  ordered it, a hearing to the judge it was booked for, and anything else to the case's
+  current judge (``"unassigned"`` if none). A breakdown by finding applies to measures
+  of rulings only; the others are ``None`` there (a case has no finding until ruled).
+- Public outputs (``public=True``) show a count from 1 to 4 as ``"<5"`` and every figure
+  built on such a count (rate, mean, median, percentile, total) as ``"suppressed"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics as pystats
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, FromClause, and_, exists, func, or_, select
+from sqlalchemy.sql import Select
+
+from domain.vocabulary import APPEAL_OUTCOMES, DISPOSITIONS, FINDINGS, MEDIATION_OUTCOMES, MERITS_DISPOSITIONS
+from projections import tables as t
+from projections.tables import HEADS
+
+ALL = "all"
+SMALL = "<5"
+SUPPRESSED = "suppressed"
+UNASSIGNED = "unassigned"
+NO_FINDING = "none"
+BREAKDOWNS: tuple[str, ...] = ("track", "court", "specialty", "year", "month", "judge", "finding")
+TIME_BREAKDOWNS: tuple[str, ...] = ("year", "month")
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91-180", 91, 180), ("181-365", 181, 365), (">365", 366, None),
+)
+WITHIN_DAYS = 60
+TIYN = Decimal("0.01")
+
+Groups = dict[str, dict[str, Any]]
+
+
+# --- small arithmetic ------------------------------------------------------------------------------------------
+
+
+def rate(part: int, whole: int) -> float | None:
+    """``part`` as a percentage of ``whole``; None when ``whole`` is zero."""
+    return None if not whole else round(100 * part / whole, 2)
+
+
+def median(values: Sequence[int]) -> float | None:
+    return None if not values else round(float(pystats.median(values)), 1)
+
+
+def mean(values: Sequence[int]) -> float | None:
+    return None if not values else round(sum(values) / len(values), 1)
+
+
+def p90(values: Sequence[int]) -> int | None:
+    """The nearest-rank 90th percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def period_days(start: date, end: date) -> int:
+    return (end - start).days + 1
+
+
+def split_period(start: date, end: date, by: str) -> list[tuple[str, date, date]]:
+    """The calendar years or months of [start, end], each clipped to the period."""
+    parts = []
+    cursor = start
+    while cursor <= end:
+        if by == "year":
+            key, following = f"{cursor.year}", date(cursor.year + 1, 1, 1)
+        else:
+            key = f"{cursor.year}-{cursor.month:02d}"
+            following = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+        last = min(end, following - timedelta(days=1))
+        parts.append((key, cursor, last))
+        cursor = following
+    return parts
+
+
+def money(tiyn: float | None) -> str | None:
+    """Tiyn as a KZT decimal string, as exports write money (a median may fall on half a tiyn: half-up)."""
+    return None if tiyn is None else str((Decimal(str(tiyn)) / 100).quantize(TIYN, rounding=ROUND_HALF_UP))
+
+
+def _key_value(by: str | None, value: Any) -> str:
+    if by is None:
+        return ALL
+    if value is None:
+        return NO_FINDING if by == "finding" else UNASSIGNED
+    return str(value)
+
+
+# --- query helpers ------------------------------------------------------------------------------------------------
+
+
+def _grouped(conn: Connection, by: str | None, keys: dict[str, ColumnElement[Any]], source: FromClause,
+             where: Iterable[ColumnElement[bool]], *columns: ColumnElement[Any], count: bool = True) -> list[tuple[Any, ...]]:
+    """Rows of (group key, *columns[, count]) from ``source``; grouped by key and columns when counting."""
+    key = keys[by] if by is not None else None
+    selected: list[ColumnElement[Any]] = ([key] if key is not None else []) + list(columns)
+    statement: Select[Any] = select(*selected, *([func.count()] if count else [])).select_from(source).where(*where)
+    if count and selected:
+        statement = statement.group_by(*selected)
+    rows = []
+    for row in conn.execute(statement):
+        values = tuple(row)
+        if key is None:
+            rows.append((ALL, *values))
+        else:
+            rows.append((_key_value(by, values[0]), *values[1:]))
+    return rows
+
+
+def pending_condition(at: date) -> ColumnElement[bool]:
+    """Cases pending at the end of ``at``: received by then, and no ruling dated by then and
+    recorded after the latest (re)opening dated by then."""
+    latest_opening = (
+        select(func.coalesce(func.max(t.reopenings.c.version), 1))
+        .where(t.reopenings.c.case_id == t.cases.c.case_id, t.reopenings.c.reopened_on <= at)
+        .correlate(t.cases)  # nested two levels down: say explicitly which case it is about
+        .scalar_subquery()
+    )
+    closed = exists().where(t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.decided_on <= at, t.rulings.c.version > latest_opening)
+    return and_(t.cases.c.received_on <= at, ~closed)
+
+
+CASE_KEYS: dict[str, ColumnElement[Any]] = {
+    "track": t.cases.c.track, "court": t.cases.c.court, "specialty": t.cases.c.specialty, "judge": t.cases.c.judge_id,
+}
+RULING_KEYS: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "judge": t.rulings.c.judge_id, "finding": t.rulings.c.finding}
+_CASE_RULINGS = t.rulings.join(t.cases, t.rulings.c.case_id == t.cases.c.case_id)
+
+
+def _judge_names(conn: Connection) -> dict[str, str]:
+    return {row.judge_id: row.name for row in conn.execute(select(t.judges.c.judge_id, t.judges.c.name))}
+
+
+# --- public output ------------------------------------------------------------------------------------------------
+
+
+def _small(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4
+
+
+def suppress(group: dict[str, Any], counts: Iterable[str], basis: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The group as the public may see it. ``counts`` names count fields (or dicts of counts);
+    ``basis`` maps each derived figure to the counts it is built on."""
+    count_fields = set(counts)
+    shown: dict[str, Any] = {}
+    for name, value in group.items():
+        if name in basis:
+            small = any(_small(group.get(dep)) for dep in basis[name])
+            if isinstance(value, dict):
+                shown[name] = {k: (SUPPRESSED if small and v is not None else v) for k, v in value.items()}
+            else:
+                shown[name] = SUPPRESSED if small and value is not None else value
+        elif name in count_fields:
+            if isinstance(value, dict):
+                shown[name] = {k: (SMALL if _small(v) else v) for k, v in value.items()}
+            else:
+                shown[name] = SMALL if _small(value) else value
+        else:
+            shown[name] = value
+    return shown
+
+
+# --- the generic shape of a measure ---------------------------------------------------------------------------------
+
+
+def _measure(
+    name: str,
+    compute: Callable[[Connection, date, date, str | None], Groups],
+    empty: Callable[[], dict[str, Any]],
+    conn: Connection,
+    start: date,
+    end: date,
+    by: str | None,
+    public: bool,
+    allowed: Sequence[str],
+    counts: Iterable[str],
+    basis: Mapping[str, tuple[str, ...]],
+) -> dict[str, Any]:
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    if by is not None and by not in allowed:
+        raise ValueError(f"'{by}' is not a breakdown of {name} (one of: {', '.join(allowed)})")
+    groups: Groups = {}
+    if by in TIME_BREAKDOWNS:
+        for key, part_start, part_end in split_period(start, end, by):
+            groups[key] = compute(conn, part_start, part_end, None).get(ALL) or empty()
+    else:
+        groups = compute(conn, start, end, by)
+        if by is None and ALL not in groups:
+            groups[ALL] = empty()
+    labels = _judge_names(conn) if by == "judge" else {}
+    counts = list(counts)
+    result = []
+    for key in sorted(groups):
+        group: dict[str, Any] = {"key": key}
+        if by == "judge":
+            group["label"] = labels.get(key, "Unassigned" if key == UNASSIGNED else key)
+        group.update(groups[key])
+        result.append(suppress(group, counts, basis) if public else group)
+    return {"measure": name, "from": start.isoformat(), "to": end.isoformat(), "by": by, "public": public, "groups": result}
+
+
+# --- outcomes: incoming, resolved, clearance, liability, findings, time to disposition, pending, CEPEJ -------------
+
+OUTCOME_COUNTS = ("incoming", "filed", "reopened", "resolved", "merits", "liability_found", "no_liability", "findings",
+                  "dispositions", "first_rulings", "pending_at_end")
+OUTCOME_BASIS = {
+    "clearance_rate": ("resolved", "incoming"),
+    "liability_rate": ("liability_found", "merits"),
+    "median_days_to_disposition": ("first_rulings",),
+    "p90_days_to_disposition": ("first_rulings",),
+    "share_within_60_days": ("first_rulings",),
+    "disposition_time_days": ("pending_at_end", "resolved"),
+}
+
+
+def _outcome_group(flow: bool = True) -> dict[str, Any]:
+    zero = 0 if flow else None
+    return {
+        "incoming": zero, "filed": zero, "reopened": zero, "resolved": 0, "clearance_rate": None,
+        "merits": 0, "liability_found": 0, "no_liability": 0, "liability_rate": None,
+        "findings": dict.fromkeys(FINDINGS, 0), "dispositions": dict.fromkeys(DISPOSITIONS, 0),
+        "first_rulings": 0, "median_days_to_disposition": None, "p90_days_to_disposition": None,
+        "share_within_60_days": None, "pending_at_end": zero, "disposition_time_days": None,
+    }
+
+
+def _outcomes(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    flow = by != "finding"  # case flow has no finding
+    groups: Groups = defaultdict(lambda: _outcome_group(flow))
+    if flow:
+        for key, n in _grouped(conn, by, CASE_KEYS, t.cases, [t.cases.c.received_on.between(start, end)]):
+            groups[key]["filed"] += n
+        source = t.reopenings.join(t.cases, t.reopenings.c.case_id == t.cases.c.case_id)
+        for key, n in _grouped(conn, by, CASE_KEYS, source, [t.reopenings.c.reopened_on.between(start, end)]):
+            groups[key]["reopened"] += n
+        for key, n in _grouped(conn, by, CASE_KEYS, t.cases, [pending_condition(end)]):
+            groups[key]["pending_at_end"] += n
+    in_period = [t.rulings.c.decided_on.between(start, end)]
+    for key, disposition, finding, n in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, in_period, t.rulings.c.disposition, t.rulings.c.finding):
+        group = groups[key]
+        group["resolved"] += n
+        group["dispositions"][disposition] += n
+        if disposition in MERITS_DISPOSITIONS:
+            group["merits"] += n
+            group[disposition] += n
+            if finding in group["findings"]:
+                group["findings"][finding] += n
+    days: dict[str, list[int]] = defaultdict(list)
+    first = [*in_period, t.rulings.c.is_first]
+    for key, received_on, decided_on in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, first, t.cases.c.received_on, t.rulings.c.decided_on, count=False):
+        days[key].append((decided_on - received_on).days)
+    for key, group in groups.items():
+        values = days.get(key, [])
+        group["first_rulings"] = len(values)
+        group["median_days_to_disposition"] = median(values)
+        group["p90_days_to_disposition"] = p90(values)
+        group["share_within_60_days"] = rate(sum(1 for d in values if d <= WITHIN_DAYS), len(values))
+        group["liability_rate"] = rate(group["liability_found"], group["merits"])
+        if flow:
+            group["incoming"] = group["filed"] + group["reopened"]
+            group["clearance_rate"] = rate(group["resolved"], group["incoming"])
+            if group["resolved"]:
+                group["disposition_time_days"] = round(period_days(start, end) * group["pending_at_end"] / group["resolved"], 1)
+    return dict(groups)
+
+
+def outcomes(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Case flow and outcomes for the period: ``incoming`` (= ``filed`` + ``reopened``), ``resolved``,
+    ``clearance_rate``, ``merits``, ``liability_found``, ``no_liability``, ``liability_rate``,
+    ``findings`` and ``dispositions`` (name -> count), time to disposition of first rulings
+    (``first_rulings``, ``median_days_to_disposition``, ``p90_days_to_disposition``,
+    ``share_within_60_days``), ``pending_at_end`` and CEPEJ ``disposition_time_days``.
+    ``by``: track, court, specialty, year, month, judge or finding."""
+    return _measure("outcomes", _outcomes, _outcome_group, conn, start, end, by, public, BREAKDOWNS, OUTCOME_COUNTS, OUTCOME_BASIS)
+
+
+# --- pending caseload and its age (CourTools 4) ------------------------------------------------------------------------
+
+PENDING_BREAKDOWNS = ("track", "court", "specialty", "judge")
+
+
+def _pending_group() -> dict[str, Any]:
+    return {"pending": 0, "age_bands": {band: 0 for band, _, _ in AGE_BANDS}, "median_age_days": None, "p90_age_days": None, "oldest_age_days": None}
+
+
+def age_band(days: int) -> str:
+    for band, low, high in AGE_BANDS:
+        if days >= low and (high is None or days <= high):
+            return band
+    raise ValueError(f"negative age {days}")
+
+
+def pending(conn: Connection, at: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """The pending caseload at the end of ``at`` and its age (``at`` − ``received_on``):
+    ``pending``, ``age_bands`` (0-30, 31-60, 61-90, 91-180, 181-365, >365 days -> count),
+    ``median_age_days``, ``p90_age_days``, ``oldest_age_days``. ``by``: track, court, specialty, judge."""
+    if by is not None and by not in PENDING_BREAKDOWNS:
+        raise ValueError(f"'{by}' is not a breakdown of pending (one of: {', '.join(PENDING_BREAKDOWNS)})")
+    ages: dict[str, list[int]] = defaultdict(list)
+    for key, received_on in _grouped(conn, by, CASE_KEYS, t.cases, [pending_condition(at)], t.cases.c.received_on, count=False):
+        ages[key].append((at - received_on).days)
+    if by is None:
+        ages.setdefault(ALL, [])
+    labels = _judge_names(conn) if by == "judge" else {}
+    result = []
+    for key in sorted(ages):
+        values = ages[key]
+        group: dict[str, Any] = {"key": key}
+        if by == "judge":
+            group["label"] = labels.get(key, "Unassigned" if key == UNASSIGNED else key)
+        group.update(_pending_group())
+        group["pending"] = len(values)
+        for days in values:
+            group["age_bands"][age_band(days)] += 1
+        group.update(median_age_days=median(values), p90_age_days=p90(values), oldest_age_days=max(values, default=None))
+        basis = {"median_age_days": ("pending",), "p90_age_days": ("pending",), "oldest_age_days": ("pending",)}
+        result.append(suppress(group, ("pending", "age_bands"), basis) if public else group)
+    return {"measure": "pending", "at": at.isoformat(), "by": by, "public": public, "groups": result}
+
+
+# --- expert examinations: turnaround and overdue ------------------------------------------------------------------------
+
+EXPERT_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "expert")
+EXPERT_COUNTS = ("ordered", "reported", "reported_late", "missing_overdue_at_end", "overdue")
+EXPERT_BASIS = {
+    "median_turnaround_days": ("reported",), "mean_turnaround_days": ("reported",), "p90_turnaround_days": ("reported",),
+    "late_rate": ("reported_late", "reported"),
+}
+
+
+def _expert_group() -> dict[str, Any]:
+    return {
+        "ordered": 0, "reported": 0, "median_turnaround_days": None, "mean_turnaround_days": None, "p90_turnaround_days": None,
+        "reported_late": 0, "late_rate": None, "missing_overdue_at_end": 0, "overdue": 0,
+    }
+
+
+def _experts(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    keys: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "judge": t.examinations.c.judge_id, "expert": t.examination_experts.c.expert_id}
+    source: FromClause = t.examinations.join(t.cases, t.examinations.c.case_id == t.cases.c.case_id)
+    if by == "expert":
+        source = source.join(
+            t.examination_experts,
+            and_(t.examination_experts.c.case_id == t.examinations.c.case_id, t.examination_experts.c.examination_id == t.examinations.c.examination_id),
+        )
+    groups: Groups = defaultdict(_expert_group)
+    for key, n in _grouped(conn, by, keys, source, [t.examinations.c.ordered_on.between(start, end)]):
+        groups[key]["ordered"] += n
+    reported = [t.examinations.c.status == "reported", t.examinations.c.received_on.between(start, end)]
+    turnaround: dict[str, list[int]] = defaultdict(list)
+    for key, ordered_on, due_on, received_on in _grouped(
+        conn, by, keys, source, reported, t.examinations.c.ordered_on, t.examinations.c.due_on, t.examinations.c.received_on, count=False
+    ):
+        turnaround[key].append((received_on - ordered_on).days)
+        groups[key]["reported"] += 1
+        groups[key]["reported_late"] += received_on > due_on
+    # Still missing at the end of the period, past the due date: ordered by then, neither
+    # reported nor withdrawn by then.
+    missing = [
+        t.examinations.c.ordered_on <= end,
+        t.examinations.c.due_on < end,
+        or_(t.examinations.c.received_on.is_(None), t.examinations.c.received_on > end),
+        or_(t.examinations.c.withdrawn_on.is_(None), t.examinations.c.withdrawn_on > end),
+    ]
+    for key, n in _grouped(conn, by, keys, source, missing):
+        groups[key]["missing_overdue_at_end"] += n
+    for key, group in groups.items():
+        values = turnaround.get(key, [])
+        group.update(median_turnaround_days=median(values), mean_turnaround_days=mean(values), p90_turnaround_days=p90(values))
+        group["late_rate"] = rate(group["reported_late"], group["reported"])
+        group["overdue"] = group["reported_late"] + group["missing_overdue_at_end"]
+    return dict(groups)
+
+
+def experts(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Expert examinations: ``ordered`` in the period; ``reported`` in the period with turnaround
+    (order to report: median, mean, p90 days); ``reported_late`` (after the due date) and
+    ``late_rate``; ``missing_overdue_at_end`` (no report, not withdrawn, past due at the end of
+    the period); ``overdue`` = both. ``by``: track, court, specialty, year, month, judge, expert
+    (an examination by a commission counts for each of its experts)."""
+    result = _measure("experts", _experts, _expert_group, conn, start, end, by, public, EXPERT_BREAKDOWNS, EXPERT_COUNTS, EXPERT_BASIS)
+    if by == "expert":
+        ee = t.examination_experts
+        names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(ee.c.expert_id, func.max(ee.c.expert_name)).group_by(ee.c.expert_id))}
+        for group in result["groups"]:
+            group["label"] = names.get(group["key"], group["key"])
+    return result
+
+
+# --- hearings: trial date certainty (CourTools 5) ------------------------------------------------------------------------
+
+HEARING_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge")
+HEARING_COUNTS = ("held", "held_as_first_scheduled", "reschedulings", "cancelled")
+HEARING_BASIS = {"date_certainty_rate": ("held_as_first_scheduled", "held"), "mean_reschedulings": ("held",)}
+
+
+def _hearing_group() -> dict[str, Any]:
+    return {"held": 0, "held_as_first_scheduled": 0, "date_certainty_rate": None, "reschedulings": 0, "mean_reschedulings": None, "cancelled": 0}
+
+
+def _hearings(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    keys: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "court": t.hearings.c.court, "judge": t.hearings.c.judge_id}
+    source = t.hearings.join(t.cases, t.hearings.c.case_id == t.cases.c.case_id)
+    groups: Groups = defaultdict(_hearing_group)
+    on_days = t.hearings.c.starts_on.between(start, end)
+    for key, status, reschedule_count, n in _grouped(conn, by, keys, source, [on_days], t.hearings.c.status, t.hearings.c.reschedule_count):
+        group = groups[key]
+        if status == "held":
+            group["held"] += n
+            group["reschedulings"] += reschedule_count * n
+            if reschedule_count == 0:
+                group["held_as_first_scheduled"] += n
+        elif status == "cancelled":
+            group["cancelled"] += n
+    for group in groups.values():
+        group["date_certainty_rate"] = rate(group["held_as_first_scheduled"], group["held"])
+        group["mean_reschedulings"] = round(group["reschedulings"] / group["held"], 2) if group["held"] else None
+    return dict(groups)
+
+
+def hearings(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Trial date certainty of hearings dated in the period (court-local date of the time they were
+    held at): ``held``, ``held_as_first_scheduled`` (never rescheduled), ``date_certainty_rate``,
+    ``reschedulings`` and ``mean_reschedulings`` per held hearing, ``cancelled``.
+    ``by``: track, court, specialty, year, month, judge."""
+    return _measure("hearings", _hearings, _hearing_group, conn, start, end, by, public, HEARING_BREAKDOWNS, HEARING_COUNTS, HEARING_BASIS)
+
+
+# --- mediation ------------------------------------------------------------------------------------------------------------
+
+MEDIATION_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "mediator")
+MEDIATION_COUNTS = ("referred", "concluded", "outcomes")
+MEDIATION_BASIS = {"success_rate": ("concluded",), "median_days_to_conclusion": ("concluded",)}
+
+
+def _mediation_group() -> dict[str, Any]:
+    return {"referred": 0, "concluded": 0, "outcomes": dict.fromkeys(MEDIATION_OUTCOMES, 0), "success_rate": None, "median_days_to_conclusion": None}
+
+
+def _mediation(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    keys: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "mediator": t.mediations.c.mediator_id}
+    source = t.mediations.join(t.cases, t.mediations.c.case_id == t.cases.c.case_id)
+    groups: Groups = defaultdict(_mediation_group)
+    for key, n in _grouped(conn, by, keys, source, [t.mediations.c.referred_on.between(start, end)]):
+        groups[key]["referred"] += n
+    durations: dict[str, list[int]] = defaultdict(list)
+    concluded = [t.mediations.c.concluded_on.between(start, end)]
+    for key, outcome, referred_on, concluded_on in _grouped(
+        conn, by, keys, source, concluded, t.mediations.c.outcome, t.mediations.c.referred_on, t.mediations.c.concluded_on, count=False
+    ):
+        groups[key]["concluded"] += 1
+        groups[key]["outcomes"][outcome] += 1
+        durations[key].append((concluded_on - referred_on).days)
+    for key, group in groups.items():
+        group["success_rate"] = rate(group["outcomes"]["settled"], group["concluded"])
+        group["median_days_to_conclusion"] = median(durations.get(key, []))
+    return dict(groups)
+
+
+def mediation(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Mediation (and criminal reconciliation): ``referred`` and ``concluded`` in the period,
+    ``outcomes`` (settled, failed, withdrawn -> count), ``success_rate`` = settled / concluded,
+    ``median_days_to_conclusion``. ``by``: track, court, specialty, year, month, judge, mediator."""
+    result = _measure("mediation", _mediation, _mediation_group, conn, start, end, by, public, MEDIATION_BREAKDOWNS, MEDIATION_COUNTS, MEDIATION_BASIS)
+    if by == "mediator":
+        m = t.mediations
+        names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(m.c.mediator_id, func.max(m.c.mediator_name)).group_by(m.c.mediator_id))}
+        for group in result["groups"]:
+            group["label"] = names.get(group["key"], group["key"])
+    return result
+
+
+# --- compensation -----------------------------------------------------------------------------------------------------------
+
+COMPENSATION_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "finding")
+COMPENSATION_COUNTS = ("rulings", "rulings_with_award", "rulings_with_insurer_compensation")
+COMPENSATION_BASIS = {
+    "claimed": ("rulings",), "awarded": ("rulings",), "payable": ("rulings",), "award_to_claim_rate": ("rulings",),
+    "median_award": ("rulings_with_award",), "insurer_compensation": ("rulings_with_insurer_compensation",),
+}
+
+
+def _compensation_group() -> dict[str, Any]:
+    totals = {**dict.fromkeys(HEADS, 0), "total": 0}
+    return {
+        "rulings": 0, "rulings_with_award": 0, "claimed": dict(totals), "awarded": dict(totals), "payable": dict(totals),
+        "award_to_claim_rate": None, "median_award": None, "rulings_with_insurer_compensation": 0, "insurer_compensation": 0,
+    }
+
+
+def _compensation(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    claim_total = sum((t.cases.c[f"claimed_{head}"] for head in HEADS[1:]), t.cases.c[f"claimed_{HEADS[0]}"])
+    where = [t.rulings.c.decided_on.between(start, end), t.rulings.c.disposition.in_(MERITS_DISPOSITIONS), claim_total > 0]
+    columns = [t.cases.c[f"claimed_{h}"] for h in HEADS] + [t.rulings.c[f"awarded_{h}"] for h in HEADS]
+    columns += [t.rulings.c[f"payable_{h}"] for h in HEADS] + [t.rulings.c.insurer_compensation]
+    groups: Groups = defaultdict(_compensation_group)
+    awards: dict[str, list[int]] = defaultdict(list)
+    for key, *values in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, where, *columns, count=False):
+        group = groups[key]
+        group["rulings"] += 1
+        for index, part in enumerate(("claimed", "awarded", "payable")):
+            for offset, head in enumerate(HEADS):
+                amount = values[index * len(HEADS) + offset]
+                group[part][head] += amount
+                group[part]["total"] += amount
+        awarded = sum(values[len(HEADS):2 * len(HEADS)])
+        if awarded:
+            group["rulings_with_award"] += 1
+            awards[key].append(awarded)
+        insurer = values[-1]
+        if insurer:
+            group["rulings_with_insurer_compensation"] += 1
+            group["insurer_compensation"] += insurer
+    for key, group in groups.items():
+        group["award_to_claim_rate"] = rate(group["awarded"]["total"], group["claimed"]["total"])
+        values = awards.get(key, [])
+        group["median_award"] = pystats.median(values) if values else None
+    return dict(groups)
+
+
+def compensation(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Compensation in merits rulings of the period on claims for compensation: ``rulings``,
+    ``claimed``, ``awarded`` and ``payable`` (per head and ``total``, KZT decimal strings),
+    ``award_to_claim_rate`` (awarded / claimed), ``rulings_with_award``, ``median_award`` (total
+    awarded per ruling with an award), no-fault ``insurer_compensation`` and how many rulings
+    granted it. ``by``: track, court, specialty, year, month, judge, finding."""
+    result = _measure("compensation", _compensation, _compensation_group, conn, start, end, by, public, COMPENSATION_BREAKDOWNS, COMPENSATION_COUNTS, COMPENSATION_BASIS)
+    for group in result["groups"]:
+        for part in ("claimed", "awarded", "payable"):
+            group[part] = {head: (v if v == SUPPRESSED else money(v)) for head, v in group[part].items()}
+        for name in ("median_award", "insurer_compensation"):
+            if group[name] != SUPPRESSED:
+                group[name] = money(group[name])
+    return result
+
+
+# --- appeals ----------------------------------------------------------------------------------------------------------------
+
+APPEAL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "finding")
+APPEAL_COUNTS = ("rulings", "appeals_filed", "appeals_decided", "outcomes")
+APPEAL_BASIS = {"appeal_rate": ("appeals_filed", "rulings"), "reversal_rate": ("appeals_decided",)}
+
+
+def _appeal_group() -> dict[str, Any]:
+    return {
+        "rulings": 0, "appeals_filed": 0, "appeal_rate": None, "appeals_decided": 0,
+        "outcomes": dict.fromkeys(APPEAL_OUTCOMES, 0), "reversal_rate": None,
+    }
+
+
+def _appeals(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    source = t.appeals.join(t.rulings, and_(t.rulings.c.case_id == t.appeals.c.case_id, t.rulings.c.ruling_id == t.appeals.c.ruling_id)).join(
+        t.cases, t.cases.c.case_id == t.appeals.c.case_id
+    )
+    groups: Groups = defaultdict(_appeal_group)
+    for key, n in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, [t.rulings.c.decided_on.between(start, end)]):
+        groups[key]["rulings"] += n
+    for key, n in _grouped(conn, by, RULING_KEYS, source, [t.appeals.c.filed_on.between(start, end)]):
+        groups[key]["appeals_filed"] += n
+    for key, outcome, n in _grouped(conn, by, RULING_KEYS, source, [t.appeals.c.decided_on.between(start, end)], t.appeals.c.outcome):
+        groups[key]["appeals_decided"] += n
+        groups[key]["outcomes"][outcome] += n
+    for group in groups.values():
+        group["appeal_rate"] = rate(group["appeals_filed"], group["rulings"])
+        changed = group["outcomes"]["reversed"] + group["outcomes"]["modified"] + group["outcomes"]["remanded"]
+        group["reversal_rate"] = rate(changed, group["appeals_decided"])
+    return dict(groups)
+
+
+def appeals(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Appeals: ``rulings`` given in the period, ``appeals_filed`` in it and ``appeal_rate`` =
+    appeals filed / rulings; ``appeals_decided`` in it with ``outcomes`` (upheld, modified,
+    reversed, remanded -> count) and ``reversal_rate`` = (reversed + modified + remanded) /
+    decided. Appeals are grouped by the ruling appealed against (its judge, its finding).
+    ``by``: track, court, specialty, year, month, judge, finding."""
+    return _measure("appeals", _appeals, _appeal_group, conn, start, end, by, public, APPEAL_BREAKDOWNS, APPEAL_COUNTS, APPEAL_BASIS)
+
+
+# --- the funnel ------------------------------------------------------------------------------------------------------------
+
+FUNNEL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge")
+FUNNEL_COUNTS = ("filed", "care_not_met", "malpractice", "liability_found")
+FUNNEL_BASIS = {
+    "care_not_met_rate": ("care_not_met", "filed"), "malpractice_rate": ("malpractice", "care_not_met"),
+    "liability_rate": ("liability_found", "malpractice"),
+}
+
+
+def _funnel_group() -> dict[str, Any]:
+    return {"filed": 0, "care_not_met": 0, "care_not_met_rate": None, "malpractice": 0, "malpractice_rate": None, "liability_found": 0, "liability_rate": None}
+
+
+def _funnel(conn: Connection, start: date, end: date, by: str | None) -> Groups:
+    not_met = exists().where(
+        t.examinations.c.case_id == t.cases.c.case_id, t.examinations.c.standard_of_care_met == "no", t.examinations.c.received_on <= end
+    )
+    malpractice = exists().where(t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.finding == "malpractice", t.rulings.c.decided_on <= end)
+    liable = exists().where(t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.disposition == "liability_found", t.rulings.c.decided_on <= end)
+    cohort = t.cases.c.received_on.between(start, end)
+    groups: Groups = defaultdict(_funnel_group)
+    stages = (("filed", [cohort]), ("care_not_met", [cohort, not_met]), ("malpractice", [cohort, not_met, malpractice]),
+              ("liability_found", [cohort, not_met, malpractice, liable]))
+    for stage, where in stages:
+        for key, n in _grouped(conn, by, CASE_KEYS, t.cases, where):
+            groups[key][stage] += n
+    for group in groups.values():
+        group["care_not_met_rate"] = rate(group["care_not_met"], group["filed"])
+        group["malpractice_rate"] = rate(group["malpractice"], group["care_not_met"])
+        group["liability_rate"] = rate(group["liability_found"], group["malpractice"])
+    return dict(groups)
+
+
+def funnel(conn: Connection, start: date, end: date, *, by: str | None = None, public: bool = False) -> dict[str, Any]:
+    """The funnel of the cases received in the period, as of its end, each stage within the one
+    before: ``filed`` -> ``care_not_met`` (an expert report found the standard of care not met)
+    -> ``malpractice`` (a ruling found malpractice) -> ``liability_found``, with the rate of each
+    step. ``by``: track, court, specialty, year, month, judge."""
+    return _measure("funnel", _funnel, _funnel_group, conn, start, end, by, public, FUNNEL_BREAKDOWNS, FUNNEL_COUNTS, FUNNEL_BASIS)
+
+
+MEASURES: dict[str, Callable[..., dict[str, Any]]] = {
+    "outcomes": outcomes,
+    "experts": experts,
+    "hearings": hearings,
+    "mediation": mediation,
+    "compensation": compensation,
+    "appeals": appeals,
+    "funnel": funnel,
+}
+"""The period measures by name (``pending`` takes a date instead of a period)."""
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------------------
+
+
+def flatten(group: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One level of columns: nested figures become ``findings_malpractice``, ``awarded_total``..."""
+    flat: dict[str, Any] = {}
+    for name, value in group.items():
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{prefix}{name}_"))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def to_csv(result: dict[str, Any]) -> str:
+    """A measure's groups as CSV, one row per group; empty cells for ``None``."""
+    rows = [flatten(group) for group in result["groups"]]
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(name for name in row if name not in columns)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: ("" if value is None else value) for name, value in row.items()})
+    return out.getvalue()

@@ -1,0 +1,196 @@
+"""``medcourt projections run|rebuild|status`` and ``medcourt stats ...`` (DOMAIN.md sections 4 and 5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from domain import clock
+from projections import schema
+from projections import statistics as stats
+from projections.db import views_engine
+from projections.projector import DEFAULT_BATCH, PROJECTION_NAMES, Projector, unknown_projections
+from projections.settings import Settings
+from scripts.cli import UsageError
+from scripts.context import Progress, settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    projections = subparsers.add_parser("projections", help="build and follow the read models (search, dashboards, statistics)")
+    sub = projections.add_subparsers(dest="projections_command", required=True, metavar="SUBCOMMAND")
+
+    run = sub.add_parser("run", help="follow the event log and keep the read models current (polls; stop with Ctrl-C or SIGTERM)")
+    run.add_argument("names", nargs="*", metavar="NAME", help=f"projections to run (default all: {', '.join(PROJECTION_NAMES)})")
+    run.add_argument("--until-caught-up", action="store_true", help="stop once every projection has processed the whole log")
+    run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH, metavar="N", help=f"events per transaction (default {DEFAULT_BATCH})")
+    run.add_argument("--poll", type=_seconds, default=0.5, metavar="SECONDS", help="pause between looks at the log once caught up (default 0.5)")
+    run.add_argument("--throttle", type=_seconds, default=0.0, metavar="SECONDS", help="pause after each batch, to ease the load on a busy database (default 0)")
+    run.set_defaults(func=cmd_run)
+
+    rebuild = sub.add_parser("rebuild", help="empty a projection (or all) and project the whole log again from position zero")
+    rebuild.add_argument("names", nargs="*", metavar="NAME", help="projections to rebuild (default all)")
+    rebuild.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH, metavar="N", help=f"events per transaction (default {DEFAULT_BATCH})")
+    rebuild.set_defaults(func=cmd_rebuild)
+
+    status = sub.add_parser("status", help="each projection's position, the head of the log, and the lag")
+    status.add_argument("--format", choices=("text", "json"), default="text")
+    status.set_defaults(func=cmd_status)
+
+    statistics = subparsers.add_parser("stats", help="court statistics (DOMAIN.md section 4) as JSON or CSV")
+    measures = statistics.add_subparsers(dest="stats_command", required=True, metavar="MEASURE")
+    period_measures: dict[str, tuple[str, tuple[str, ...]]] = {
+        "outcomes": ("incoming, resolved, clearance, liability, findings, time to disposition, pending, CEPEJ disposition time", stats.BREAKDOWNS),
+        "experts": ("expert examinations: turnaround and overdue reports", stats.EXPERT_BREAKDOWNS),
+        "hearings": ("trial date certainty: hearings held at their first scheduled time, reschedulings", stats.HEARING_BREAKDOWNS),
+        "mediation": ("mediation referrals, outcomes and success rate", stats.MEDIATION_BREAKDOWNS),
+        "compensation": ("claimed, awarded and payable compensation per head; median award", stats.COMPENSATION_BREAKDOWNS),
+        "appeals": ("appeal rate and reversal rate", stats.APPEAL_BREAKDOWNS),
+        "funnel": ("filed -> standard of care not met -> malpractice -> liability", stats.FUNNEL_BREAKDOWNS),
+    }
+    for name, (description, breakdowns) in period_measures.items():
+        measure = measures.add_parser(name, help=description)
+        measure.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD", help="first day of the period (court-local)")
+        measure.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD", help="last day of the period (court-local)")
+        _common_stats_options(measure, breakdowns)
+        measure.set_defaults(func=cmd_stats, measure=name)
+    pending = measures.add_parser("pending", help="the pending caseload at a date and its age (CourTools 4)")
+    pending.add_argument("--at", type=_date, default=None, metavar="YYYY-MM-DD", help="the date (default: today at the court)")
+    _common_stats_options(pending, stats.PENDING_BREAKDOWNS)
+    pending.set_defaults(func=cmd_stats, measure="pending")
+
+
+def _common_stats_options(parser: argparse.ArgumentParser, breakdowns: tuple[str, ...]) -> None:
+    parser.add_argument("--by", choices=breakdowns, default=None, help="break the figures down by this")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("--public", action="store_true", help="suppress counts from 1 to 4 (as '<5') and figures built on them")
+    parser.add_argument("--no-catch-up", action="store_true", help="read the read models as they are, without first projecting new events")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 3600:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds from 0 to 3600")
+    return number
+
+
+def _names(names: list[str]) -> list[str]:
+    unknown = unknown_projections(names)
+    if unknown:
+        raise UsageError(f"medcourt projections: unknown projection {', '.join(unknown)} (known: {', '.join(PROJECTION_NAMES)})")
+    return list(dict.fromkeys(names)) or list(PROJECTION_NAMES)
+
+
+def _projector(current: Settings, names: list[str], batch_size: int = DEFAULT_BATCH) -> Projector:
+    schema.upgrade(current)  # idempotent: a fresh installation works without `medcourt init`
+    return Projector(current, names, batch_size=batch_size)
+
+
+def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:
+    """SIGTERM and SIGINT end the run after the batch in progress; returns the undo."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: stop.set())
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    names = _names(args.names)
+    current = settings()
+    stop = threading.Event()
+    with _projector(current, names, args.batch_size) as projector:
+        progress = Progress("projected events", total=projector.head() * len(names) - sum(projector.position(n) for n in names))
+        restore = _stop_on_signals(stop) if threading.current_thread() is threading.main_thread() else (lambda: None)
+        try:
+            processed = projector.run(
+                until_caught_up=args.until_caught_up, poll_interval=args.poll, throttle=args.throttle, stop=stop,
+                on_batch=lambda _name, count: progress.advance(count),
+            )
+        finally:
+            restore()
+        progress.done()
+        positions = {name: projector.position(name) for name in names}
+    print(", ".join(f"{name}: {processed[name]} events, at position {positions[name]}" for name in names))
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    names = _names(args.names)
+    with _projector(settings(), names, args.batch_size) as projector:
+        # Rebuilt together, the projections decode each batch of the log once between them.
+        progress = Progress(f"rebuilding {', '.join(names)}", total=projector.head() * len(names))
+        processed = projector.rebuild(names, on_batch=lambda _name, n: progress.advance(n))
+        elapsed = progress.done()
+        head = projector.head()
+    events = max(processed.values(), default=0)
+    rate = f" ({events / elapsed:,.0f} events/s)" if elapsed > 0 and events else ""
+    print(f"Rebuilt {', '.join(names)} from {events} events in {elapsed:.1f}s{rate}; at position {head}.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with _projector(settings(), list(PROJECTION_NAMES)) as projector:
+        rows = projector.status()
+    if args.format == "json":
+        json.dump([vars(row) for row in rows], sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"{'projection':<12}{'position':>10}{'head':>10}{'lag (events)':>14}{'lag (seconds)':>15}")
+    for row in rows:
+        print(f"{row.name:<12}{row.position:>10}{row.head:>10}{row.lag_events:>14}{row.lag_seconds:>15.1f}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    current = settings()
+    if args.no_catch_up:
+        schema.upgrade(current)
+    else:
+        with _projector(current, ["cases", "registry"]) as projector:
+            projector.catch_up()
+    with views_engine(current).connect() as conn:
+        result = _measure(conn, args)
+    if args.format == "csv":
+        sys.stdout.write(stats.to_csv(result))
+    else:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    return 0
+
+
+def _measure(conn: Any, args: argparse.Namespace) -> dict[str, Any]:
+    if args.measure == "pending":
+        return stats.pending(conn, args.at or clock.today(), by=args.by, public=args.public)
+    if args.end < args.start:
+        raise UsageError(f"medcourt stats {args.measure}: the period ends ({args.end}) before it starts ({args.start})")
+    return stats.MEASURES[args.measure](conn, args.start, args.end, by=args.by, public=args.public)
