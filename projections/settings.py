@@ -72,6 +72,7 @@ class Settings:
             POSTGRES_USER=unquote(parts.username or "postgres"),
             POSTGRES_PASSWORD=unquote(parts.password or ""),
             POSTGRES_POOL_SIZE="5",
+            POSTGRES_CONNECT_TIMEOUT="10",
             POSTGRES_MAX_OVERFLOW="10",
         )
         return env
