@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench = subparsers.add_parser("bench", help="measure Medcourt against the bare library and raw SQL; write bench/results/")
     bench.add_argument("--quick", action="store_true", help="small sizes, a few minutes")
     bench.add_argument("--cases", type=int, action="append", metavar="N", help="docket size(s) to measure (repeatable)")
-    bench.add_argument("--only", action="append", metavar="NAME", help="run only these benchmarks (repeatable)")
+    bench.add_argument("--no-http", action="store_true", help="skip the HTTP load test")
     bench.add_argument("--output-dir", type=Path, default=RESULTS)
     bench.set_defaults(func=cmd_bench)
 
@@ -82,32 +82,79 @@ def _bench_module(name: str) -> Any:
     return importlib.import_module(f"tests.bench.{name}")
 
 
-def run_append(base: Settings, sizes: list[int]) -> list[dict[str, Any]]:
-    store = _bench_module("bench_store")
-    results = []
-    for cases in sizes:
-        with fresh(base, "m") as medcourt, fresh(base, "b") as bare, fresh(base, "r") as raw:
-            figures = store.bench_append(medcourt, bare, raw, cases)
-            figures.update(store.bench_export_memory(medcourt))
-            results.append(figures)
-            say(f"append {cases} cases: {figures['medcourt_events_per_s']:,} ev/s Medcourt, {figures['bare_library_events_per_s']:,} bare library, "
-                f"{figures['raw_insert_events_per_s']:,} raw insert; overhead x{figures['overhead_vs_bare_library']} vs library, "
-                f"x{figures['overhead_vs_raw_insert']} vs raw; export peak RSS {figures['export_events_peak_rss_mb']} MB")
-    return results
+def run_size(base: Settings, cases: int, *, http_seconds: float) -> dict[str, Any]:
+    """Every figure at one docket size, on one installation generated once."""
+    store, projections, http = _bench_module("bench_store"), _bench_module("bench_projections"), _bench_module("bench_http")
+    figures: dict[str, Any] = {"cases": cases}
+    with fresh(base, "m") as medcourt, fresh(base, "b") as bare, fresh(base, "r") as raw:
+        figures["append"] = store.bench_append(medcourt, bare, raw, cases)
+        say(f"[{cases}] append: {figures['append']['medcourt_events_per_s']:,} ev/s through Medcourt's services, "
+            f"{figures['append']['bare_library_events_per_s']:,} bare library, {figures['append']['raw_insert_events_per_s']:,} raw INSERT; "
+            f"overhead x{figures['append']['overhead_vs_bare_library']} vs library, x{figures['append']['overhead_vs_raw_insert']} vs raw")
+        from projections import schema
+
+        schema.upgrade(medcourt)
+        caught = projections.catch_up(medcourt)
+        floor = projections.bulk_insert(medcourt, caught["events"])
+        figures["projections"] = {
+            "catch_up": caught, "bulk_insert": floor,
+            "catch_up_to_bulk_insert": round(caught["events_per_s"] / floor["rows_per_s"], 3) if floor["rows_per_s"] else None,
+            "stats": projections.stats_latency(medcourt), "dashboard": projections.dashboard_latency(medcourt),
+        }
+        say(f"[{cases}] projections: catch-up {caught['events_per_s']:,} ev/s, bulk INSERT {floor['rows_per_s']:,} rows/s "
+            f"(ratio {figures['projections']['catch_up_to_bulk_insert']}); stats {json.dumps(figures['projections']['stats'])}; "
+            f"dashboard {json.dumps(figures['projections']['dashboard'])}")
+        env = _env(medcourt)
+        figures["memory"] = {
+            "export_events_peak_rss_mb": store.peak_rss_mb(["export", "events"], env),
+            "projection_rebuild_peak_rss_mb": store.peak_rss_mb(["projections", "rebuild"], env),
+        }
+        say(f"[{cases}] memory: export peak RSS {figures['memory']['export_events_peak_rss_mb']} MB, "
+            f"projection rebuild {figures['memory']['projection_rebuild_peak_rss_mb']} MB")
+        if http_seconds > 0:
+            password, dockets = _demo_users(medcourt)
+            figures["http"] = http.bench_http(medcourt, password, dockets, seconds=http_seconds)
+            for page in ("case_page", "judge_dashboard", "docket_search", "statistics_page"):
+                r = figures["http"][page]
+                say(f"[{cases}] http {page}: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, {r['requests_per_s']} req/s ({r['errors']} errors)")
+    return figures
 
 
-def run_read(base: Settings, sizes: list[int]) -> dict[str, Any]:
+def _env(settings: Settings) -> dict[str, str]:
+    env = {**os.environ, "MEDCOURT_VAR": str(settings.var_dir)}
+    if settings.database_url:
+        env["MEDCOURT_DATABASE_URL"] = settings.database_url
+    else:
+        env.pop("MEDCOURT_DATABASE_URL", None)
+    return env
+
+
+def _demo_users(settings: Settings) -> tuple[str, list[str]]:
+    """Demo users in the busiest court (its busiest judge), and docket numbers of that court."""
+    from sqlalchemy import func, select
+
+    from projections import queries, tables
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+
+    engine = views_engine(settings)
+    with engine.connect() as conn:
+        court = conn.execute(select(tables.cases.c.court).group_by(tables.cases.c.court).order_by(func.count().desc()).limit(1)).scalar_one()
+        judge = max(queries.list_judges(conn, court=court), key=lambda j: (j["open_caseload"], j["judge_id"]))
+        dockets = list(conn.execute(select(tables.cases.c.docket_number).where(tables.cases.c.court == court, tables.cases.c.sealed.is_(False)).limit(500)).scalars())
+    password = uuid.uuid4().hex
+    accounts = AccountStore(engine)
+    for username, role in (("clerk", "clerk"), ("judge", "judge"), ("analyst", "analyst")):
+        accounts.create_user(username, password, role, court=court if role != "analyst" else None, judge_id=judge["judge_id"] if role == "judge" else None, language="en")
+    return password, dockets
+
+
+def run_read(base: Settings) -> dict[str, Any]:
     with fresh(base, "read") as settings:
         figures: dict[str, Any] = _bench_module("bench_store").bench_read(settings)
     say(f"read a 200-event case: {figures['read_with_snapshots_ms']} ms with snapshots, {figures['read_without_snapshots_ms']} ms without "
         f"(x{figures['snapshot_speedup']}); as of a date {figures['as_of_date_read_ms']} ms; at a version {figures['at_version_read_ms']} ms")
     return figures
-
-
-BENCHMARKS: dict[str, Callable[[Settings, list[int]], Any]] = {
-    "append": run_append,
-    "read": run_read,
-}
 
 
 def say(line: str) -> None:
@@ -116,21 +163,20 @@ def say(line: str) -> None:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     base = load_settings()
-    sizes = args.cases or ([1000] if args.quick else [10_000, 30_000, 100_000])
-    names = args.only or list(BENCHMARKS)
-    unknown = [n for n in names if n not in BENCHMARKS]
-    if unknown:
-        from scripts.cli import UsageError
-
-        raise UsageError(f"medcourt bench: unknown benchmark {', '.join(unknown)} (known: {', '.join(BENCHMARKS)})")
+    sizes = args.cases or ([800] if args.quick else [10_000, 30_000, 100_000])
+    http_seconds = 0.0 if args.no_http else (5.0 if args.quick else 15.0)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     about = machine(base)
-    say(f"Benchmarks on {about['backend']} ({about['cpu']}, {about['cores']} cores); sizes {sizes}")
+    say(f"Benchmarks on {about['backend']} ({about['cpu']}, {about['cores']} cores, {about['memory']}); docket sizes {sizes}")
     started = time.monotonic()
-    for name in names:
-        result = BENCHMARKS[name](base, sizes)
-        suffix = "" if base.database_url is None else "-postgresql"
-        document = {"benchmark": name, "measured_at": datetime.now(tz=UTC).isoformat(), "quick": bool(args.quick), "machine": about, "results": result}
-        (args.output_dir / f"{name}{suffix}{'-quick' if args.quick else ''}.json").write_text(json.dumps(document, indent=2))
-    say(f"Done in {time.monotonic() - started:.0f}s; results in {args.output_dir}/")
+    growth = [run_size(base, cases, http_seconds=http_seconds) for cases in sizes]
+    read = run_read(base)
+    suffix = ("-postgresql" if base.database_url else "-sqlite") + ("-quick" if args.quick else "")
+    document = {
+        "measured_at": datetime.now(tz=UTC).isoformat(), "quick": bool(args.quick), "machine": about,
+        "seconds": round(time.monotonic() - started), "read": read, "growth": growth,
+    }
+    path = args.output_dir / f"bench{suffix}.json"
+    path.write_text(json.dumps(document, indent=2))
+    say(f"Done in {time.monotonic() - started:.0f}s; results in {path}")
     return 0
