@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "scripts.backup",
     "scripts.bench",
     "scripts.projection_commands",
+    "scripts.worker",
+    "scripts.web_commands",
 )
 
 
@@ -40,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_storage_error(error: Exception) -> bool:
+    from eventsourcing.persistence import PersistenceError
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    return isinstance(error, PersistenceError | OperationalError | ProgrammingError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -54,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `medcourt export events | head`: the reader has all it wanted.
         sys.stderr.close()
         return 0
+    except Exception as error:
+        # The store unreachable or not set up: say so in one line rather than a traceback.
+        if not _is_storage_error(error):
+            raise
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        print(f"medcourt: the database cannot be used ({first}); is it running, and has 'medcourt init' been run?", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import heapq
 import random
+import secrets
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -52,6 +53,8 @@ class World:
     today: date
     judges: dict[str, list[str]] = field(default_factory=dict)  # court -> certified judge ids
     caseload: Counter[str] = field(default_factory=Counter)
+    assigned: Counter[str] = field(default_factory=Counter)
+    filed_in: Counter[str] = field(default_factory=Counter)
     experts: dict[str, list[str]] = field(default_factory=dict)  # specialty -> expert ids
     mediators: dict[str, list[str]] = field(default_factory=dict)
     hospitals: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # court -> (name, BIN)
@@ -116,6 +119,7 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
         summary=f"Alleged {harm} harm after {specialty.replace('_', ' ')} care at {hospital}.", actor=CLERK,
     )
     number = receipt["docket_number"]
+    world.filed_in[court] += 1
     docket.file_document(number, kind={"civil": "claim", "criminal": "indictment", "administrative": "protocol"}[track],
                          title="Statement of claim" if track == "civil" else "Case materials", filed_by="claimant",
                          received_on=received_on, sha256=hashlib.sha256(number.encode()).hexdigest(), size=rng.randint(20_000, 900_000),
@@ -126,6 +130,7 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
     yield at(day, 10)
     judge_id = min(world.judges[court], key=lambda j: (world.caseload[j], j))
     world.caseload[judge_id] += 1
+    world.assigned[judge_id] += 1
     docket.assign_judge(number, judge_id, CLERK)
     judge: Actor = Actor(user=f"judge:{judge_id[:8]}", role="judge")
 
@@ -328,8 +333,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument("--cases", type=int, default=500, help="how many cases (default 500)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="simulate up to this day (default: today)")
+    demo.add_argument("--password", help="password of the demo users clerk, judge, analyst and admin (default: generated and printed)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) when the docket already has data")
     demo.set_defaults(func=cmd_demo)
+
+
+def create_demo_users(world: World, password: str) -> str:
+    """The users `clerk`, `judge`, `analyst` and `admin`, in the demo's busiest court; the judge is
+    the certified judge there with the most cases. Returns the court."""
+    from projections import schema
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+    from scripts.context import settings
+
+    current = settings()
+    schema.upgrade(current)
+    court = max(world.filed_in, key=lambda c: (world.filed_in[c], c)) if world.filed_in else "ALA"
+    judge_id = max(world.judges[court], key=lambda j: (world.assigned[j], j))
+    store = AccountStore(views_engine(current))
+    judge_name = world.docket.judge(judge_id).name
+    for username, role, name in (
+        ("clerk", "clerk", "Demo clerk"),
+        ("judge", "judge", judge_name),
+        ("analyst", "analyst", "Demo analyst"),
+        ("admin", "admin", "Demo administrator"),
+    ):
+        store.create_user(username, password, role, court=court if role in ("clerk", "judge") else None, display_name=name,
+                          judge_id=judge_id if role == "judge" else None, language="en")
+    return court
 
 
 def only_rulebook(docket: Docket) -> bool:
@@ -348,10 +379,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 0
         print("medcourt demo: the docket already has data; demo data goes into an empty installation (remove var/ or use a fresh database)", file=sys.stderr)
         return 2
+    if args.password is not None and len(args.password) < 10:
+        print("medcourt demo: --password needs at least 10 characters", file=sys.stderr)
+        return 2
     progress = Progress("demo steps")
     world = generate(docket, args.cases, args.seed, args.today, progress)
     elapsed = progress.done()
     rulings = {k: v for k, v in sorted(world.outcomes.items())}
     print(f"Demo docket: {args.cases} cases (seed {args.seed}), {docket.log_head()} events in {elapsed:.1f}s.")
     print("Outcomes: " + ", ".join(f"{k} {v}" for k, v in rulings.items()))
+    password = args.password or secrets.token_urlsafe(12)
+    court = create_demo_users(world, password)
+    shown = "the password you gave" if args.password else f"password {password}"
+    print(f"Demo users clerk, judge, analyst and admin ({court} court) sign in with {shown}: medcourt serve, then http://127.0.0.1:5000/login")
     return 0

@@ -1,0 +1,201 @@
+"""The judges' pages: the dashboard, a case's history (as of a date, compared between two dates)
+and the ruling form, which shows what the rules say before anything is recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
+
+from domain import clock
+from domain.errors import DomainError, NotFound
+from domain.vocabulary import COMPENSATION_HEADS
+from projections import queries
+from web import schemas
+from web.access import STAFF, actor, is_assigned_judge, roles_required, visible_case
+from web.casefacts import case_facts, diff, event_details
+from web.forms import FormState, status_for
+from web.services import services
+
+bp = Blueprint("judge", __name__)
+
+SANCTION_ROWS = 3
+RULING_FIELDS = {
+    "disposition", "decided_on", "finding", "harm_found", "liable_respondents", "contributory_fault_pct",
+    "insurer_compensation", "reasoning", "recommendation", "transferred_to_track", "expected_version", "compensation", "sanctions",
+    *(f"compensation.{head}" for head in COMPENSATION_HEADS),
+    *(f"sanctions.{i}.{part}" for i in range(SANCTION_ROWS) for part in ("respondent_id", "kind", "amount_mci", "months")),
+}
+RULING_ALIASES = {"judge": "disposition", "transferred_to": "transferred_to_track"}
+
+
+@bp.get("/judge")
+@roles_required("judge")
+def dashboard() -> str:
+    today = clock.today()
+    judge_id = current_user.judge_id
+    board = judge = None
+    if judge_id:
+        with services().read() as conn:
+            board = queries.judge_dashboard(conn, judge_id, today)
+            judge = next((j for j in queries.list_judges(conn, court=current_user.court, on=today) if j["judge_id"] == judge_id), None)
+    return render_template("judge/dashboard.html", board=board, judge=judge, today=today)
+
+
+# --- history -------------------------------------------------------------------------------------------------
+
+
+@bp.get("/cases/<docket_number>/history")
+@roles_required(*STAFF)
+def history(docket_number: str) -> Any:
+    found = visible_case(docket_number, "history")
+    docket = services().docket
+    records = docket.case_history(found.docket_number)
+    kinds = sorted({r["type"] for r in records})
+    chosen_kinds = [k for k in request.args.getlist("kind") if k in kinds]
+    as_of_text = request.args.get("as_of", "")
+    as_of = schemas.parse_date_arg(as_of_text)
+    problems: list[str] = []
+    state = None
+    if as_of_text and as_of is None:
+        problems.append(_("'%(value)s' is not a date (YYYY-MM-DD).", value=as_of_text))
+    elif as_of is not None:
+        if as_of > clock.today():
+            problems.append(_("That date is in the future; the case is shown as it stands now."))
+        try:
+            state = docket.case_as_of(found.docket_number, as_of)
+        except NotFound:
+            problems.append(_("Case %(number)s was not yet on the docket on %(date)s.", number=found.docket_number, date=as_of.isoformat()))
+        cutoff = clock.end_of_local_day(as_of)
+        records = [r for r in records if _recorded(r) < cutoff]
+    corrected: dict[int, list[dict[str, Any]]] = {}
+    for record in records:
+        if record["type"] == "DocketEntryCorrected":
+            corrected.setdefault(record["data"]["corrects_version"], []).append(record)
+    shown = [r for r in records if not chosen_kinds or r["type"] in chosen_kinds]
+    status = 422 if problems and state is None and as_of_text else 200
+    return render_template(
+        "judge/history.html", case=found, records=list(reversed(shown)), kinds=kinds, chosen_kinds=chosen_kinds,
+        as_of=as_of_text, state=state, facts=case_facts(state) if state else None, problems=problems, corrected=corrected,
+        details=event_details, today=clock.today(),
+    ), status
+
+
+def _recorded(record: dict[str, Any]) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(record["recorded_at"].replace("Z", "+00:00"))
+
+
+@bp.get("/cases/<docket_number>/diff")
+@roles_required(*STAFF)
+def compare(docket_number: str) -> Any:
+    found = visible_case(docket_number, "diff")
+    docket = services().docket
+    problems: list[str] = []
+    sides = []
+    for name in ("from", "to"):
+        text = request.args.get(name, "")
+        day = schemas.parse_date_arg(text)
+        state = None
+        if text and day is None:
+            problems.append(_("'%(value)s' is not a date (YYYY-MM-DD).", value=text))
+        elif day is None:
+            state = found if name == "to" else None
+            if name == "from":
+                problems.append(_("Choose the earlier date to compare from."))
+        else:
+            try:
+                state = docket.case_as_of(found.docket_number, day)
+            except NotFound:
+                problems.append(_("Case %(number)s was not yet on the docket on %(date)s.", number=found.docket_number, date=day.isoformat()))
+        sides.append((text, state))
+    (from_text, before), (to_text, after) = sides
+    rows = diff(before, after) if (before or after) else []
+    status = 422 if problems and not rows else 200
+    return render_template("judge/diff.html", case=found, rows=rows, from_text=from_text, to_text=to_text, problems=problems, before=before, after=after), status
+
+
+# --- the ruling -------------------------------------------------------------------------------------------------
+
+
+def _ruling_case(docket_number: str) -> Any:
+    found = visible_case(docket_number, "ruling")
+    if not is_assigned_judge(found):
+        abort(403)
+    return found
+
+
+def _render_ruling(found: Any, form: FormState, blocking: list[str] | None, checked: bool, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "judge/ruling.html", case=found, f=form, blocking=blocking, checked=checked, sanction_rows=SANCTION_ROWS,
+    ), status
+
+
+def _merits_readiness(found: Any) -> list[str]:
+    """What would refuse a ruling on the merits right now (shown before the judge types anything)."""
+    probe = {"disposition": "no_liability", "finding": "unfounded", "harm_found": found.alleged_harm, "decided_on": clock.today()}
+    return services().docket.check_ruling(found.docket_number, probe)
+
+
+@bp.route("/cases/<docket_number>/ruling", methods=["GET", "POST"])
+@roles_required("judge")
+def ruling(docket_number: str) -> Any:
+    found = _ruling_case(docket_number)
+    if request.method == "GET":
+        form = FormState(values={"expected_version": str(found.version), "decided_on": clock.today().isoformat(), "contributory_fault_pct": "0"})
+        form.fields = RULING_FIELDS
+        return _render_ruling(found, form, _merits_readiness(found) if found.status == "pending" else None, checked=False)
+    form = FormState.from_request()
+    form.fields = RULING_FIELDS
+    try:
+        data = schemas.RulingSchema().load(form.nested())
+    except ValidationError as error:
+        form.add_validation(error.messages)
+        return _render_ruling(found, form, None, checked=False, status=422)
+    expected = data.get("expected_version")
+    draft = schemas.RulingSchema.draft(data)
+    docket = services().docket
+    if request.form.get("action") == "check":
+        return _render_ruling(found, form, docket.check_ruling(found.docket_number, draft), checked=True)
+    if expected is not None and expected != found.version:
+        form.values["expected_version"] = str(found.version)
+        form.conflict = docket.case_history(found.docket_number)[expected:]
+        form.add(None, _("While you were filling in this form, the case changed (listed below). Check your entries and submit again."))
+        return _render_ruling(found, form, docket.check_ruling(found.docket_number, draft), checked=True, status=409)
+    try:
+        receipt = docket.issue_ruling(found.docket_number, draft, actor())
+    except DomainError as error:
+        form.add_domain(error, RULING_ALIASES)
+        from web.forms import domain_message
+
+        return _render_ruling(found, form, [domain_message(error)], checked=True, status=status_for(error))
+    services().caught_up(receipt.get("position"))
+    message = _("The ruling was recorded.")
+    if receipt.get("transferred_to"):
+        message += " " + _("The requalified case is %(number)s.", number=receipt["transferred_to"])
+    flash(message, "success")
+    return redirect(url_for("docket.case", docket_number=found.docket_number), code=303)
+
+
+@bp.post("/cases/<docket_number>/ruling/check")
+@roles_required("judge")
+def check_ruling(docket_number: str) -> Response:
+    """The rules' verdict on a draft, for the form to show while the judge types (JSON)."""
+    found = _ruling_case(docket_number)
+    form = FormState.from_request()
+    form.fields = RULING_FIELDS
+    try:
+        data = schemas.RulingSchema().load(form.nested())
+    except ValidationError as error:
+        form.add_validation(error.messages)
+        return jsonify(blocking=[], errors=form.errors, general=form.general)
+    try:
+        blocking = services().docket.check_ruling(found.docket_number, schemas.RulingSchema.draft(data))
+    except DomainError as error:
+        blocking = [str(error)]
+    return jsonify(blocking=blocking, errors={}, general=[])
