@@ -394,16 +394,20 @@ class Docket(Application[UUID]):
     # --- rulings, appeals, legal force ------------------------------------------------------------------------------------
 
     def check_ruling(self, docket_number: str, draft: dict[str, Any]) -> list[str]:
-        """What would refuse this ruling now, without recording anything (for the ruling form)."""
+        """Every rule that would refuse this ruling now, without recording anything (for the ruling form)."""
+        from domain import rules
         from domain.errors import DomainError
 
         case = self.case(docket_number)
         try:
+            if case.status != "pending":
+                rules.ensure_case_open(case, "issue a ruling")
             judge = self.judge(case.judge_id) if case.judge_id else None
-            case.issue_ruling({**draft, "decided_on": draft.get("decided_on") or clock.today()}, judge, self.rulebook_on(case.incident_date), SYSTEM)
+            ruling = case.normalize_ruling({**draft, "decided_on": draft.get("decided_on") or clock.today()})
         except DomainError as error:
             return [str(error)]
-        return []
+        refusals = rules.ruling_refusals(case, ruling, judge, self.rulebook_on(case.incident_date), clock.today())
+        return [str(refusal) for refusal in refusals]
 
     def issue_ruling(self, docket_number: str, draft: dict[str, Any], actor: Actor) -> Receipt:
         """Record the final ruling. Open hearings are cancelled; pending examinations are withdrawn

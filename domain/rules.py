@@ -16,6 +16,7 @@ from domain.errors import (
     AppealNotAllowed,
     CaseClosed,
     CompensationAboveClaim,
+    DomainError,
     ExpertNotIndependent,
     HearingNotSchedulable,
     InvalidValue,
@@ -316,23 +317,53 @@ def may_see_sealed_case(case_court: str, case_judge_id: str | None, viewer_role:
 # --- rulings: all of the above, composed ---------------------------------------------------
 
 
-def check_ruling(
+def ruling_refusals(
     case: Case,
     ruling: dict[str, Any],
     judge: Judge | None,
     rulebook: RulebookVersion,
     today: date,
-) -> None:
-    """Every rule a final ruling must satisfy, in the order a judge would want to hear them."""
-    disposition = ruling["disposition"]
+) -> list[DomainError]:
+    """Every rule a final ruling breaks, in the order a judge would want to hear them.
+
+    The checks are independent groups (dates, judge, mediation, merits and evidence, liability,
+    compensation, settlement, transfer), so the ruling form can list all that block it at once.
+    """
+    refusals: list[DomainError] = []
+    for check in (_ruling_dates, _ruling_judge, _ruling_mediation, _ruling_merits, _ruling_liability,
+                  _ruling_compensation, _ruling_settlement, _ruling_transfer):
+        try:
+            check(case, ruling, judge, rulebook, today)
+        except DomainError as refusal:
+            refusals.append(refusal)
+    return refusals
+
+
+def check_ruling(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
+    """Raise the first rule a final ruling breaks (see ``ruling_refusals``)."""
+    refusals = ruling_refusals(case, ruling, judge, rulebook, today)
+    if refusals:
+        raise refusals[0]
+
+
+def _ruling_dates(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
     decided_on: date = ruling["decided_on"]
     ensure_not_in_future(decided_on, today, what="decision date", field="decided_on")
     ensure_not_before(decided_on, case.received_on, what="decision date", earlier_what="date of receipt", field="decided_on")
-    ensure_judge_may_rule(case, judge, decided_on)
+
+
+def _ruling_judge(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
+    ensure_judge_may_rule(case, judge, ruling["decided_on"])
+
+
+def _ruling_mediation(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
     if case.open_mediation() is not None:
         raise MediationNotAllowed("A mediation is still open: record its outcome before the ruling", field="disposition")
-    merits = disposition in MERITS_DISPOSITIONS
-    if merits:
+
+
+def _ruling_merits(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
+    disposition = ruling["disposition"]
+    if disposition in MERITS_DISPOSITIONS:
         if not ruling.get("finding"):
             raise InvalidValue("A ruling on the merits needs a finding", field="finding")
         if not ruling.get("harm_found"):
@@ -343,9 +374,16 @@ def check_ruling(
             f"A '{disposition}' ruling does not decide the merits: leave finding, liability and compensation empty",
             field="disposition",
         )
+
+
+def _ruling_liability(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
+    disposition = ruling["disposition"]
+    if disposition not in MERITS_DISPOSITIONS:
+        return  # _ruling_merits already refuses liability outside a merits ruling
     ensure_liability_follows_malpractice(disposition, ruling.get("finding"))
     if disposition == "liability_found":
-        ensure_track_matches_harm(case.track, ruling["harm_found"], field="harm_found")
+        if ruling.get("harm_found"):
+            ensure_track_matches_harm(case.track, ruling["harm_found"], field="harm_found")
         if not ruling["liable_respondents"]:
             raise InvalidValue("Name at least one liable respondent", field="liable_respondents")
         respondents = {r["id"]: r for r in case.respondents}
@@ -371,13 +409,19 @@ def check_ruling(
                 "no-fault compensation goes under 'insurer compensation'",
                 field="compensation",
             )
+
+
+def _ruling_compensation(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
     if case.track != "civil" and any(ruling.get("compensation", {}).values()):
         raise SanctionNotAllowed(f"{a_or_an(case.track)} case does not award compensation", field="compensation")
     ensure_compensation_within_claim(case.claimed, ruling.get("compensation", {}))
     pct = ruling.get("contributory_fault_pct", Decimal(0))
     if not (Decimal(0) <= pct < Decimal(100)):
         raise InvalidValue("Contributory fault is a percentage from 0 up to (not including) 100", field="contributory_fault_pct")
-    if disposition == "settled":
+
+
+def _ruling_settlement(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
+    if ruling["disposition"] == "settled":
         settled = any(m["outcome"] == "settled" for m in case.mediations)
         agreement = any(d["kind"] == "settlement_agreement" for d in case.documents.values())
         if not (settled or agreement):
@@ -385,7 +429,10 @@ def check_ruling(
                 "A settlement can be approved only after a settled mediation or with a settlement agreement on file",
                 field="disposition",
             )
-    if disposition == "transferred":
+
+
+def _ruling_transfer(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
+    if ruling["disposition"] == "transferred":
         target = ruling.get("transferred_to_track")
         if target not in HARMS_BY_TRACK or target == case.track:
             raise InvalidValue("A transfer names another track to requalify the case to", field="transferred_to_track")

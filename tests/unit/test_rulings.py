@@ -530,3 +530,22 @@ def test_a_term_that_is_not_a_whole_number_of_months_is_refused(court: Court, mo
     expected = "Imprisonment needs a number of months" if months is None else "A term is a whole number of months"
     with pytest.raises((InvalidValue, SanctionNotAllowed), match=expected):
         court.rule_liable(docket, sanctions=[{"respondent_id": "R1", "kind": "imprisonment", "months": months}])
+
+
+def test_the_ruling_check_lists_every_rule_that_blocks_a_ruling_at_once(court: Court) -> None:
+    docket = court.file_assigned("criminal", respondents=[HOSPITAL])
+
+    refusals = court.app.check_ruling(docket, {
+        "disposition": "liability_found", "finding": "malpractice", "harm_found": "minor",
+        "liable_respondents": ["R1"], "sanctions": [{"respondent_id": "R1", "kind": "fine", "amount_mci": 100}],
+    })
+
+    assert any("needs at least one submitted expert report" in r for r in refusals)
+    assert any("criminal case cannot be about minor harm" in r for r in refusals)
+    assert len(refusals) >= 2
+
+
+def test_the_ruling_check_is_empty_when_the_ruling_would_be_accepted(court: Court) -> None:
+    docket = court.ready_for_merits("civil")
+
+    assert court.app.check_ruling(docket, {"disposition": "no_liability", "finding": "incident", "harm_found": "moderate"}) == []
