@@ -12,15 +12,16 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
+from projections import accounts, notices, tables
 from projections.settings import Settings, load_settings
-from projections.tables import metadata
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name)
 
 settings: Settings = config.attributes.get("settings") or load_settings()
-target_metadata = metadata
+# Every table the migrations manage, so an autogenerate never proposes dropping one.
+target_metadata = [tables.metadata, accounts.metadata, notices.metadata]
 
 # Any fixed number will do: it names the lock every Medcourt process takes to migrate.
 MIGRATION_LOCK = 7_350_112

@@ -93,3 +93,12 @@ def test_notices_are_marked_read_and_the_unread_count_follows(court_and_app: tup
     page = clerk.get("/inbox").get_data(as_text=True)
     assert "0 unread notices" in page and cases["overdue"] in page  # read notices stay listed
     assert "No notices." in clerk.get("/inbox?unread=1").get_data(as_text=True)
+
+
+def test_the_header_shows_the_unread_count_on_every_page(court_and_app: tuple[Court, Flask, dict[str, str]]) -> None:
+    _, app, _ = court_and_app
+
+    page = signed_in(app, "clerk").get("/cases").get_data(as_text=True)
+
+    assert 'href="/inbox"' in page and '<span class="badge" aria-label="2 unread">2</span>' in page
+    assert '<span class="badge"' not in signed_in(app, "clerk_ast").get("/cases").get_data(as_text=True)
