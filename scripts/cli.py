@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "scripts.bench",
     "scripts.projection_commands",
     "scripts.worker",
+    "scripts.token_commands",
     "scripts.web_commands",
 )
 

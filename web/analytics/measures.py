@@ -1,0 +1,251 @@
+"""One statistics query, the same for the analytics pages, their downloads, the public page and the API.
+
+A ``StatsQuery`` names a measure of ``projections.statistics``, a period (for ``pending``:
+the caseload at the period's end), an optional breakdown and an optional filter. ``run``
+answers it by calling that module's functions, never by counting anew, so a page, its CSV
+and JSON downloads, ``GET /api/statistics/...`` and ``medcourt stats`` give the same
+numbers for the same query.
+
+Filters: the statistics functions break figures down but take no filter, so a filter is
+the matching group of a breakdown by that dimension: "court ALA" is the ``ALA`` group of
+``by=court``, and "court ALA by month" is, month by month, the ``ALA`` group of ``by=court``
+for that month (which is how ``by=month`` itself is computed: each month on its own). A
+filter therefore combines with no breakdown, with ``year`` or ``month``, or with a
+breakdown by its own dimension; one filter at a time. A judge filter follows the
+statistics' attribution of each figure to a judge (a ruling to the judge who gave it, an
+examination to the judge who ordered it, a hearing to its judge, the rest to the case's
+current judge).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import validate as checks
+from sqlalchemy import Connection
+
+from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
+from projections import statistics as stats
+
+PERIOD_MEASURES: dict[str, Callable[..., dict[str, Any]]] = dict(stats.MEASURES)
+MEASURE_NAMES: tuple[str, ...] = ("outcomes", "pending", "funnel", "experts", "hearings", "mediation", "compensation", "appeals")
+BREAKDOWNS_OF: dict[str, tuple[str, ...]] = {
+    "outcomes": stats.BREAKDOWNS,
+    "pending": stats.PENDING_BREAKDOWNS,
+    "funnel": stats.FUNNEL_BREAKDOWNS,
+    "experts": stats.EXPERT_BREAKDOWNS,
+    "hearings": stats.HEARING_BREAKDOWNS,
+    "mediation": stats.MEDIATION_BREAKDOWNS,
+    "compensation": stats.COMPENSATION_BREAKDOWNS,
+    "appeals": stats.APPEAL_BREAKDOWNS,
+}
+FILTERS: tuple[str, ...] = ("court", "track", "specialty", "judge")
+ALL_BREAKDOWNS: tuple[str, ...] = ("track", "court", "specialty", "judge", "finding", "year", "month", "expert", "mediator")
+MAX_PERIOD_DAYS = 366 * 30  # thirty years: enough for any real question, bounded for the server
+EARLIEST = date(2000, 1, 1)
+NOTHING = date(1, 1, 1)
+NO_BREAKDOWN = "none"  # a day before any case: every figure of it is the empty group's
+
+
+class QueryError(ValueError):
+    """The query cannot be answered as asked; ``field`` names the parameter at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    measure: str
+    start: date
+    end: date
+    by: str | None = None
+    filters: Mapping[str, str] = field(default_factory=dict)
+    public: bool = False
+
+    @property
+    def filter(self) -> tuple[str, str] | None:
+        return next(iter(self.filters.items()), None)
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query as URL parameters (what the pages link to and the downloads accept)."""
+        values: dict[str, Any] = {"from": self.start.isoformat(), "to": self.end.isoformat(), "by": self.by or NO_BREAKDOWN, **self.filters}
+        values.update(changes)
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+    def for_measure(self, measure: str, by: str | None) -> StatsQuery:
+        """The same period and filter for ``measure`` broken down ``by`` (dropped if it has no such breakdown)."""
+        wanted = by if by in BREAKDOWNS_OF[measure] else None
+        filters = {k: v for k, v in self.filters.items() if k in BREAKDOWNS_OF[measure]}
+        return StatsQuery(measure, self.start, self.end, wanted, filters, self.public)
+
+
+def validate(query: StatsQuery, known_judges: Callable[[], set[str]] | None = None) -> StatsQuery:
+    """Refuse a query the statistics cannot answer, naming the parameter at fault."""
+    if query.measure not in MEASURE_NAMES:
+        raise QueryError(f"'{query.measure}' is not a measure (one of: {', '.join(MEASURE_NAMES)})", "measure")
+    if query.end < query.start:
+        raise QueryError(f"The period ends ({query.end}) before it starts ({query.start})", "to")
+    if query.start < EARLIEST:
+        raise QueryError(f"The period starts before {EARLIEST.isoformat()}, before any case of this court", "from")
+    if (query.end - query.start).days > MAX_PERIOD_DAYS:
+        raise QueryError("The period is longer than thirty years", "to")
+    allowed = BREAKDOWNS_OF[query.measure]
+    if query.by is not None and query.by not in allowed:
+        raise QueryError(f"'{query.by}' is not a breakdown of {query.measure} (one of: {', '.join(allowed)})", "by")
+    if len(query.filters) > 1:
+        raise QueryError("Filter by one of court, track, specialty or judge at a time", next(iter(sorted(query.filters))))
+    for name, value in query.filters.items():
+        if name not in FILTERS:
+            raise QueryError(f"'{name}' is not a filter (one of: {', '.join(FILTERS)})", name)
+        if name not in allowed:
+            raise QueryError(f"{query.measure} cannot be filtered by {name}", name)
+        if name == "court" and value not in COURTS:
+            raise QueryError(f"'{value}' is not a court", name)
+        if name == "track" and value not in TRACKS:
+            raise QueryError(f"'{value}' is not a track", name)
+        if name == "specialty" and value not in SPECIALTIES:
+            raise QueryError(f"'{value}' is not a medical specialty", name)
+        if name == "judge" and known_judges is not None and value not in known_judges() | {stats.UNASSIGNED}:
+            raise QueryError(f"'{value}' is not a judge of the registry", name)
+        if query.by is not None and query.by not in stats.TIME_BREAKDOWNS and query.by != name:
+            raise QueryError(
+                f"A filter by {name} combines with a breakdown by year, month or {name}, not by {query.by}", "by"
+            )
+    return query
+
+
+def _call(conn: Connection, query: StatsQuery, start: date, end: date, by: str | None) -> dict[str, Any]:
+    if query.measure == "pending":
+        return stats.pending(conn, end, by=by, public=query.public)
+    return PERIOD_MEASURES[query.measure](conn, start, end, by=by, public=query.public)
+
+
+_EMPTY: dict[tuple[str, bool], dict[str, Any]] = {}
+
+
+def _empty(conn: Connection, query: StatsQuery) -> dict[str, Any]:
+    """The figures of a group with nothing in it, as the statistics give them (the same every time)."""
+    cached = _EMPTY.get((query.measure, query.public))
+    if cached is None:
+        cached = dict(_call(conn, query, NOTHING, NOTHING, None)["groups"][0])
+        cached.pop("key", None)
+        _EMPTY[(query.measure, query.public)] = cached
+    return copy.deepcopy(cached)
+
+
+def _pick(conn: Connection, query: StatsQuery, result: dict[str, Any], value: str, key: str | None = None) -> dict[str, Any]:
+    found = next((g for g in result["groups"] if g["key"] == value), None)
+    group = dict(found) if found is not None else {"key": value, **_empty(conn, query)}
+    if key is not None:
+        group.pop("label", None)
+        group = {"key": key, **{k: v for k, v in group.items() if k != "key"}}
+    return group
+
+
+def run(conn: Connection, query: StatsQuery) -> dict[str, Any]:
+    """The measure's result, as ``projections.statistics`` shapes it, with the filter applied
+    (``filters`` is added to the result; ``pending`` is at the period's end)."""
+    chosen = query.filter
+    if chosen is None:
+        result = _call(conn, query, query.start, query.end, query.by)
+    else:
+        name, value = chosen
+        if query.by in stats.TIME_BREAKDOWNS:
+            groups = []
+            for key, part_start, part_end in stats.split_period(query.start, query.end, query.by):
+                part = _call(conn, query, part_start, part_end, name)
+                groups.append(_pick(conn, query, part, value, key=key))
+            result = _call(conn, query, query.start, query.end, name)
+            result["groups"] = groups
+            result["by"] = query.by
+        else:
+            result = _call(conn, query, query.start, query.end, name)
+            result["groups"] = [_pick(conn, query, result, value)]
+            result["by"] = query.by
+            if query.by is None:
+                result["groups"][0]["key"] = stats.ALL
+                result["groups"][0].pop("label", None)
+    if query.measure == "pending":
+        result["from"] = query.start.isoformat()
+        result["to"] = query.end.isoformat()
+    result["filters"] = dict(query.filters)
+    return result
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve months, by whole months: from the first day of the month eleven months ago to today."""
+    month = today.month - 11
+    year = today.year
+    if month < 1:
+        month += 12
+        year -= 1
+    return date(year, month, 1), today
+
+
+def time_unit(start: date, end: date) -> str:
+    """Months for periods up to three years, else years."""
+    return "month" if (end - start).days <= 3 * 366 else "year"
+
+
+def previous_year(today: date) -> tuple[date, date]:
+    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+
+
+class StatsArgs(Schema):
+    """A statistics query as URL parameters: ``from``, ``to``, ``by`` and at most one of ``court``,
+    ``track``, ``specialty``, ``judge`` (the same for the pages, the downloads and the API)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    start = fields.Date(data_key="from", load_default=None, metadata={"description": "First day of the period (court-local, YYYY-MM-DD)."})
+    end = fields.Date(data_key="to", load_default=None, metadata={"description": "Last day of the period (court-local); `pending` is counted at its end."})
+    by = fields.String(
+        load_default=None, validate=checks.OneOf((*ALL_BREAKDOWNS, NO_BREAKDOWN)),
+        metadata={"description": "Break the figures down by this (`none`: no breakdown)."},
+    )
+    court = fields.String(load_default=None, validate=checks.OneOf(list(COURTS)), metadata={"description": "Only this court (region code)."})
+    track = fields.String(load_default=None, validate=checks.OneOf(TRACKS), metadata={"description": "Only this track."})
+    specialty = fields.String(load_default=None, validate=checks.OneOf(SPECIALTIES), metadata={"description": "Only this medical specialty."})
+    judge = fields.String(load_default=None, validate=checks.Length(min=1, max=36), metadata={"description": "Only this judge (judge id, or `unassigned`)."})
+
+    blanks_are_absent = True  # a form's empty fields; the API refuses them
+
+    @pre_load
+    def drop_blanks(self, data: Any, **_: Any) -> Any:
+        if self.blanks_are_absent and hasattr(data, "items"):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
+
+def query_from(values: Mapping[str, Any], measure: str, *, today: date, public: bool = False, default_by: str | None = None) -> StatsQuery:
+    """A ``StatsQuery`` from ``StatsArgs``-loaded values; the period defaults to the last twelve months."""
+    start, end = values.get("start"), values.get("end")
+    if start is None or end is None:
+        default_start, default_end = default_period(today)
+        start = start or (default_start if end is None else date(end.year, 1, 1))
+        end = end or max(default_end, start)
+    filters = {name: str(values[name]) for name in FILTERS if values.get(name)}
+    by = values.get("by") or default_by
+    if by == NO_BREAKDOWN:
+        by = None
+    return StatsQuery(measure, start, end, by, filters, public)
+
+
+def parse(args: Mapping[str, Any], measure: str, *, today: date, public: bool = False, default_by: str | None = None) -> StatsQuery:
+    """URL parameters (strings) to a query; malformed ones raise ``QueryError``."""
+    try:
+        values = StatsArgs().load(dict(args))
+    except ValidationError as error:
+        name = next(iter(error.messages_dict), "query")
+        message = error.messages_dict[name]
+        text = message[0] if isinstance(message, list) and message else str(message)
+        raise QueryError(f"{name}: {text}", {"start": "from", "end": "to"}.get(name, name)) from None
+    return query_from(values, measure, today=today, public=public, default_by=default_by)

@@ -1,0 +1,235 @@
+"""The analysts' pages (``/analytics``, analyst and administrator roles) and the public statistics page
+(``/public/statistics``, anyone), each view downloadable as CSV and JSON with the same figures.
+
+Views are thin: parse the query (``measures.parse``), run it (``measures.run``, i.e. the
+functions of ``projections.statistics``), render or serialize. Public views always ask for
+suppressed figures (counts 1-4 as ``<5``); analysts see exact ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+
+from domain import clock
+from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
+from projections import queries
+from projections import statistics as stats
+from web.access import roles_required
+from web.analytics import charts, sections
+from web.analytics.charts import Series
+from web.analytics.measures import BREAKDOWNS_OF, MEASURE_NAMES, NO_BREAKDOWN, QueryError, StatsQuery, parse, previous_year, run, validate
+from web.analytics.tables import figure_label, flat_fields, group_label, group_table, value_at
+from web.i18n import label
+from web.services import services
+
+bp = Blueprint("analytics", __name__, url_prefix="/analytics", template_folder="templates", static_folder="static")
+public_bp = Blueprint("public_statistics", __name__, url_prefix="/public/statistics", template_folder="templates")
+
+ANALYSTS = ("analyst", "admin")
+PUBLIC_MEASURES = ("outcomes", "pending", "funnel", "mediation", "compensation", "appeals")
+PUBLIC_BREAKDOWNS = ("track", "court", "specialty", "finding", "year", "month")
+HEADLINE = {
+    "outcomes": "clearance_rate", "pending": "pending", "funnel": "liability_found", "experts": "late_rate",
+    "hearings": "date_certainty_rate", "mediation": "success_rate", "compensation": "award_to_claim_rate", "appeals": "reversal_rate",
+}
+
+
+def measure_title(measure: str) -> str:
+    titles = {
+        "outcomes": _("Outcomes"), "pending": _("Pending caseload"), "funnel": _("From claim to liability"),
+        "experts": _("Expert examinations"), "hearings": _("Trial date certainty"), "mediation": _("Mediation"),
+        "compensation": _("Compensation"), "appeals": _("Appeals"),
+    }
+    return str(titles[measure])
+
+
+def breakdown_choices(allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    names = {
+        "track": _("Track"), "court": _("Court"), "specialty": _("Medical specialty"), "judge": _("Judge"), "finding": _("Finding"),
+        "year": _("Year"), "month": _("Month"), "expert": _("Expert"), "mediator": _("Mediator"),
+    }
+    return [(NO_BREAKDOWN, _("No breakdown")), *((name, names[name]) for name in allowed)]
+
+
+def _judges() -> list[dict[str, Any]]:
+    with services().read() as conn:
+        return queries.list_judges(conn)
+
+
+def _form_context(query: StatsQuery | None, args: Any, *, public: bool, allowed_by: tuple[str, ...], judges: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "args": args,
+        "query": query,
+        "public": public,
+        "courts": [(code, label("court", code)) for code in COURTS],
+        "tracks": [(track, label("track", track)) for track in TRACKS],
+        "specialties": [(s, label("specialty", s)) for s in SPECIALTIES],
+        "judges": [(j["judge_id"], f"{j['name']} ({j['court']})") for j in judges],
+        "breakdowns": breakdown_choices(allowed_by),
+    }
+
+
+def _fit_breakdown(query: StatsQuery, notes: list[str]) -> StatsQuery:
+    """A breakdown that does not combine with the filter is dropped, with a word about it."""
+    chosen = query.filter
+    if chosen is not None and query.by not in (None, *stats.TIME_BREAKDOWNS, chosen[0]):
+        notes.append(_("A filter combines with a breakdown by year, month or its own dimension; the figures are shown without a breakdown."))
+        return replace(query, by=None)
+    return query
+
+
+def _known_judges(judges: list[dict[str, Any]]) -> Callable[[], set[str]]:
+    return lambda: {j["judge_id"] for j in judges}
+
+
+# --- analysts ---------------------------------------------------------------------------------------------------
+
+
+@bp.get("")
+@roles_required(*ANALYSTS)
+def dashboard() -> Any:
+    judges = _judges()
+    notes: list[str] = []
+    try:
+        query = parse(request.args, "outcomes", today=clock.today(), default_by="track")
+        query = _fit_breakdown(query, notes)
+        validate(query, _known_judges(judges))
+    except QueryError as error:
+        context = _form_context(None, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
+        return render_template("analytics/dashboard.html", error=error, sections=[], notes=notes, **context), 400
+    with services().read() as conn:
+        built = [build(conn, query) for build in sections.DASHBOARD]
+    context = _form_context(query, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
+    return render_template("analytics/dashboard.html", error=None, sections=built, notes=notes, measures=MEASURE_NAMES, **context)
+
+
+def measure_page(measure: str, *, public: bool) -> Any:
+    if measure not in MEASURE_NAMES or (public and measure not in PUBLIC_MEASURES):
+        abort(404)
+    judges = [] if public else _judges()
+    allowed = tuple(b for b in BREAKDOWNS_OF[measure] if not public or b in PUBLIC_BREAKDOWNS)
+    try:
+        query = _public_query(request.args, measure) if public else parse(request.args, measure, today=clock.today())
+        validate(query, _known_judges(judges))
+    except QueryError as error:
+        context = _form_context(None, request.args, public=public, allowed_by=allowed, judges=judges)
+        return render_template("analytics/measure.html", measure=measure, title=measure_title(measure), error=error, section=None, **context), 400
+    with services().read() as conn:
+        result = run(conn, query)
+    headline = HEADLINE[measure]
+    title = f"{figure_label(headline)} — {measure_title(measure)}"
+    rate = headline.endswith("_rate")
+    section = sections.Section(measure, measure_title(measure), "", query, result)
+    section.charts.append(charts.hbar_chart(
+        [group_label(g, result.get("by")) for g in result["groups"]], [Series(figure_label(headline), [value_at(g, headline) for g in result["groups"]])],
+        title=title, unit=" %" if rate else "", percent=rate, public=public, chart_id=f"chart-{measure}",
+        desc=title + ". " + "; ".join(f"{group_label(g, result.get('by'))}: {charts.shown(value_at(g, headline))}" for g in result["groups"][:24]),
+    ))
+    section.tables.append(group_table(result, flat_fields(result), caption=measure_title(measure), key_label=_("Group")))
+    context = _form_context(query, request.args, public=public, allowed_by=allowed, judges=judges)
+    return render_template("analytics/measure.html", measure=measure, title=measure_title(measure), error=None, section=section, **context)
+
+
+def download(measure: str, fmt: str, *, public: bool) -> Response:
+    if measure not in MEASURE_NAMES or (public and measure not in PUBLIC_MEASURES):
+        abort(404)
+    try:
+        query = _public_query(request.args, measure) if public else parse(request.args, measure, today=clock.today())
+        validate(query, None if public else _known_judges(_judges()))
+    except QueryError as error:
+        body = json.dumps({"title": "The statistics query is not valid", "status": 400, "detail": str(error), "field": error.field})
+        return Response(body, status=400, mimetype="application/problem+json")
+    with services().read() as conn:
+        result = run(conn, query)
+    name = f"medcourt-{'public-' if public else ''}{measure}-{query.start.isoformat()}-{query.end.isoformat()}"
+    if fmt == "csv":
+        response = Response(stats.to_csv(result), mimetype="text/csv")
+    else:
+        response = Response(json.dumps(result, ensure_ascii=False, indent=2) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@bp.get("/<measure>")
+@roles_required(*ANALYSTS)
+def measure(measure: str) -> Any:
+    return measure_page(measure, public=False)
+
+
+@bp.get("/<measure>.csv")
+@roles_required(*ANALYSTS)
+def measure_csv(measure: str) -> Response:
+    return download(measure, "csv", public=False)
+
+
+@bp.get("/<measure>.json")
+@roles_required(*ANALYSTS)
+def measure_json(measure: str) -> Response:
+    return download(measure, "json", public=False)
+
+
+# --- the public -----------------------------------------------------------------------------------------------------
+
+
+def _public_query(args: Any, measure: str) -> StatsQuery:
+    """Public queries: suppressed figures, no judges, the previous calendar year unless a period is given."""
+    for name in ("judge",):
+        if args.get(name):
+            raise QueryError(f"Public statistics are not broken down or filtered by {name}", name)
+    if args.get("by") and args.get("by") not in (*PUBLIC_BREAKDOWNS, NO_BREAKDOWN):
+        raise QueryError(f"Public statistics are not broken down by {args.get('by')}", "by")
+    values = dict(args)
+    if not values.get("from") and not values.get("to"):
+        start, end = previous_year(clock.today())
+        values.update({"from": start.isoformat(), "to": end.isoformat()})
+    return parse(values, measure, today=clock.today(), public=True, default_by="track" if measure != "pending" else None)
+
+
+@public_bp.get("")
+def public_index() -> Any:
+    notes: list[str] = []
+    allowed = tuple(b for b in stats.BREAKDOWNS if b in PUBLIC_BREAKDOWNS)
+    try:
+        query = _fit_breakdown(_public_query(request.args, "outcomes"), notes)
+        validate(query)
+    except QueryError as error:
+        context = _form_context(None, request.args, public=True, allowed_by=allowed, judges=[])
+        return render_template("analytics/public.html", error=error, sections=[], notes=notes, **context), 400
+    with services().read() as conn:
+        built = [build(conn, query) for build in sections.PUBLIC]
+    context = _form_context(query, request.args, public=True, allowed_by=allowed, judges=[])
+    return render_template("analytics/public.html", error=None, sections=built, notes=notes, **context)
+
+
+@public_bp.get("/<measure>")
+def public_measure(measure: str) -> Any:
+    return measure_page(measure, public=True)
+
+
+@public_bp.get("/<measure>.csv")
+def public_csv(measure: str) -> Response:
+    return download(measure, "csv", public=True)
+
+
+@public_bp.get("/<measure>.json")
+def public_json(measure: str) -> Response:
+    return download(measure, "json", public=True)
+
+
+def download_url(section: sections.Section, fmt: str) -> str:
+    """Where a section's figures download (its own query, exactly)."""
+    endpoint = "public_statistics.public_" if section.query.public else "analytics.measure_"
+    params: dict[str, Any] = {"measure": section.query.measure, **section.query.params()}
+    return url_for(f"{endpoint}{fmt}", **params)
+
+
+def measure_url(section: sections.Section) -> str:
+    endpoint = "public_statistics.public_measure" if section.query.public else "analytics.measure"
+    params: dict[str, Any] = {"measure": section.query.measure, **section.query.params()}
+    return url_for(endpoint, **params)

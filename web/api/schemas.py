@@ -1,0 +1,495 @@
+"""The API's request and response shapes (marshmallow 4), from which the OpenAPI document is built.
+
+Request schemas check form only (types, closed vocabularies, lengths, plausible date
+ranges); whether the values make sense for the case is the domain's to say, with the
+same refusals as the site's forms. Unknown fields are refused. Response schemas say
+exactly what comes back, so clients (and schemathesis) can rely on them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from domain.vocabulary import (
+    APPEAL_OUTCOMES,
+    CAUSATION,
+    COURTS,
+    DISPOSITIONS,
+    DOCUMENT_KINDS,
+    EXAMINATION_KINDS,
+    FINDINGS,
+    HARMS,
+    MEDIATION_OUTCOMES,
+    REOPEN_REASONS,
+    SEAL_REASONS,
+    SPECIALTIES,
+    STANDARD_OF_CARE_MET,
+    TRACKS,
+)
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+MONEY = r"^\d{1,15}(\.\d{1,2})?$"
+STATUSES = ("pending", "decided", "appealed", "in_force")
+
+
+def text(*, required: bool = False, limit: int = 4000, min_length: int | None = None, **kwargs: Any) -> fields.String:
+    """Text without control characters (new lines and tabs allowed), at most ``limit`` long."""
+    low = min_length if min_length is not None else (1 if required else 0)
+    return fields.String(
+        required=required, validate=[validate.Length(min=low, max=limit), validate.Regexp(PRINTABLE, error="Control characters are not allowed.")], **kwargs
+    )
+
+
+def choice(options: tuple[str, ...] | dict[str, str], *, required: bool = True, **kwargs: Any) -> fields.String:
+    return fields.String(required=required, validate=validate.OneOf(list(options)), **kwargs)
+
+
+def day(*, required: bool = True, **kwargs: Any) -> fields.Date:
+    return fields.Date(required=required, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY), **kwargs)
+
+
+def money(*, required: bool = False, **kwargs: Any) -> fields.String:
+    return fields.String(required=required, validate=validate.Regexp(MONEY, error="An amount in KZT, e.g. 150000 or 150000.50."),
+                         metadata={"description": "KZT as a decimal string, at most two places", "example": "150000.00"}, **kwargs)
+
+
+def optional(field: fields.Field[Any]) -> fields.Field[Any]:
+    field.allow_none = True
+    return field
+
+
+# --- reading cases ------------------------------------------------------------------------------------------------
+
+
+class CaseSearchArgs(Schema):
+    q = text(limit=200, metadata={"description": "Docket number, or a party's name, certificate number or BIN (any part, any case)."})
+    court = choice(COURTS, required=False)
+    track = choice(TRACKS, required=False)
+    status = choice(STATUSES, required=False)
+    judge_id = text(limit=36)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+
+
+class RespondentSchema(Schema):
+    id = fields.String(allow_none=True)
+    name = fields.String()
+    kind = fields.String()
+    certificate_no = fields.String(allow_none=True)
+    bin = fields.String(allow_none=True)
+
+
+class CaseItemSchema(Schema):
+    docket_number = fields.String(required=True)
+    track = fields.String(required=True)
+    court = fields.String(required=True)
+    specialty = fields.String(required=True)
+    status = fields.String(required=True)
+    sealed = fields.Boolean(required=True)
+    judge_id = fields.String(allow_none=True)
+    judge_name = fields.String(allow_none=True)
+    received_on = fields.Date(required=True)
+    claimant_name = fields.String(allow_none=True)
+    decided_on = fields.Date(allow_none=True)
+    disposition = fields.String(allow_none=True)
+    finding = fields.String(allow_none=True)
+    version = fields.Integer(required=True)
+
+
+class CaseListItemSchema(CaseItemSchema):
+    respondents = fields.List(fields.Nested(RespondentSchema))
+
+
+class CasePageSchema(Schema):
+    items = fields.List(fields.Nested(CaseListItemSchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class PartySchema(Schema):
+    role = fields.String()
+    kind = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    certificate_no = fields.String(allow_none=True)
+    bin = fields.String(allow_none=True)
+    party_ref = fields.String(allow_none=True)
+
+
+class CaseDetailSchema(CaseItemSchema):
+    incident_date = fields.Date(allow_none=True)
+    alleged_harm = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True)
+    claimant_relation = fields.String(allow_none=True)
+    transferred_from = fields.String(allow_none=True)
+    transferred_to = fields.String(allow_none=True)
+    in_force_on = fields.Date(allow_none=True)
+    rulings_count = fields.Integer()
+    reopenings_count = fields.Integer()
+    seal_reason = fields.String(allow_none=True)
+    claimed = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "Claimed amounts per head (KZT decimal strings)"})
+    parties = fields.List(fields.Nested(PartySchema))
+    examinations_count = fields.Integer()
+    hearings_count = fields.Integer()
+    mediations_count = fields.Integer()
+
+
+class AsOfArgs(Schema):
+    date = day(required=False, metadata={"description": "The case as it stood at the end of this court-local day."})
+    at = fields.AwareDateTime(metadata={"description": "The case as it stood at this instant (ISO 8601 with an offset)."})
+    version = fields.Integer(validate=validate.Range(min=1, max=1_000_000), metadata={"description": "The case after its N-th event."})
+
+
+class CaseStateSchema(Schema):
+    """The case aggregate as it stood (dates as ISO strings, money as decimal strings, as in exports)."""
+
+    docket_number = fields.String(required=True)
+    version = fields.Integer(required=True)
+    as_of = fields.String(allow_none=True, metadata={"description": "The date, instant or version asked for"})
+    track = fields.String()
+    court = fields.String()
+    received_on = fields.String()
+    specialty = fields.String()
+    alleged_harm = fields.String()
+    incident_date = fields.String()
+    claimant = fields.Dict()
+    respondents = fields.List(fields.Dict())
+    authority = fields.Dict(allow_none=True)
+    representatives = fields.List(fields.Dict())
+    claimed = fields.Dict(keys=fields.String(), values=fields.String())
+    summary = fields.String(allow_none=True)
+    transferred_from = fields.String(allow_none=True)
+    transferred_to = fields.String(allow_none=True)
+    status = fields.String()
+    judge_id = fields.String(allow_none=True)
+    judge_name = fields.String(allow_none=True)
+    recused_judges = fields.List(fields.String())
+    documents = fields.Dict(keys=fields.String(), values=fields.Dict())
+    examinations = fields.Dict(keys=fields.String(), values=fields.Dict())
+    hearings = fields.Dict(keys=fields.String(), values=fields.Dict())
+    mediations = fields.List(fields.Dict())
+    ruling = fields.Dict(allow_none=True)
+    rulings_count = fields.Integer()
+    appeals = fields.Dict(keys=fields.String(), values=fields.Dict())
+    in_force_on = fields.String(allow_none=True)
+    reopenings = fields.List(fields.Dict())
+    sealed = fields.Boolean()
+    seal_reason = fields.String(allow_none=True)
+    corrections = fields.List(fields.Dict())
+
+
+class ActorSchema(Schema):
+    user = fields.String()
+    role = fields.String()
+
+
+class EventRecordSchema(Schema):
+    aggregate = fields.String(required=True)
+    aggregate_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    type = fields.String(required=True)
+    recorded_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
+    data = fields.Dict(required=True, metadata={"description": "The event's fields, as `medcourt export events` writes them"})
+
+
+class HistorySchema(Schema):
+    docket_number = fields.String(required=True)
+    items = fields.List(fields.Nested(EventRecordSchema), required=True)
+
+
+# --- docketing actions ---------------------------------------------------------------------------------------------
+
+
+class ReceiptSchema(Schema):
+    """What a docketing action did: the case's new version and the write's position in the event log."""
+
+    docket_number = fields.String(required=True)
+    version = fields.Integer(required=True)
+    position = fields.Integer(allow_none=True)
+    id = fields.String(allow_none=True, metadata={"description": "The new item's id (document, examination, hearing, appeal...), if any"})
+    transferred_to = fields.String(allow_none=True, metadata={"description": "A transfer's requalified new case"})
+
+
+class ClaimantSchema(Schema):
+    name = text(required=True, limit=200)
+    relation = choice(("patient", "relative", "heir", "representative"), required=False, load_default="patient")
+
+
+class NewRespondentSchema(Schema):
+    kind = choice(("specialist", "organization"))
+    name = text(required=True, limit=200)
+    certificate_no = text(limit=40)
+    bin = fields.String(validate=validate.Regexp(r"^\d{12}$", error="A BIN is 12 digits."))
+    organization_bin = fields.String(validate=validate.Regexp(r"^\d{12}$", error="A BIN is 12 digits."))
+
+
+class AuthoritySchema(Schema):
+    kind = choice(("prosecutor", "inspectorate"))
+    name = text(required=True, limit=200)
+
+
+class RepresentativeSchema(Schema):
+    name = text(required=True, limit=200)
+    represents = text(limit=200, load_default="claimant")
+
+
+class ClaimedSchema(Schema):
+    real_damage = money()
+    lost_profit = money()
+    moral_harm = money()
+
+
+class CaseFilingSchema(Schema):
+    track = choice(TRACKS)
+    court = choice(COURTS)
+    received_on = day()
+    specialty = choice(SPECIALTIES)
+    alleged_harm = choice(HARMS)
+    incident_date = day()
+    claimant = fields.Nested(ClaimantSchema, required=True)
+    respondents = fields.List(fields.Nested(NewRespondentSchema), required=True, validate=validate.Length(min=1, max=20))
+    authority = fields.Nested(AuthoritySchema, load_default=None, allow_none=True)
+    representatives = fields.List(fields.Nested(RepresentativeSchema), load_default=list, validate=validate.Length(max=20))
+    claimed = fields.Nested(ClaimedSchema, load_default=dict)
+    summary = text(limit=4000, load_default="")
+
+
+class ActionSchema(Schema):
+    expected_version = fields.Integer(
+        validate=validate.Range(min=1, max=1_000_000),
+        metadata={"description": "The case version the client last saw; if the case has changed since, the action is refused with 409."},
+    )
+
+
+class AssignJudgeSchema(ActionSchema):
+    judge_id = text(required=True, limit=36)
+
+
+class ReasonSchema(ActionSchema):
+    reason = text(required=True, limit=4000)
+
+
+class DocumentSchema(ActionSchema):
+    kind = choice(DOCUMENT_KINDS)
+    title = text(required=True, limit=300)
+    filed_by = text(required=True, limit=200)
+    received_on = day()
+    filename = text(required=True, limit=200, metadata={"description": "The file's name; its ending must fit its content (.pdf, .png, .jpg, .tif, .txt, .docx)"})
+    content_base64 = fields.String(required=True, validate=validate.Length(min=1), metadata={"description": "The file, base64-encoded"})
+    sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"), metadata={"description": "If given, the file must have this digest"})
+
+
+class CorrectionSchema(ActionSchema):
+    corrects_version = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    reason = text(required=True, limit=4000)
+    corrections = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)), values=text(limit=20000), required=True,
+                              validate=validate.Length(min=1, max=10))
+
+
+class ExaminationSchema(ActionSchema):
+    kind = choice(EXAMINATION_KINDS)
+    questions = fields.List(text(required=True, limit=2000), required=True, validate=validate.Length(min=1, max=50))
+    expert_ids = fields.List(text(required=True, limit=36), required=True, validate=validate.Length(min=1, max=10))
+    due_on = day()
+
+
+class ReportSchema(ActionSchema):
+    received_on = day()
+    standard_of_care_met = choice(STANDARD_OF_CARE_MET)
+    causation = choice(CAUSATION)
+    harm_found = choice(HARMS)
+    summary = text(limit=4000, load_default="")
+    document_id = optional(text(limit=10, load_default=None))
+
+
+class HearingSchema(ActionSchema):
+    starts_at = fields.DateTime(required=True, metadata={"description": "Start; without an offset it is court-local (Asia/Almaty)"})
+    courtroom = text(required=True, limit=40)
+    purpose = text(required=True, limit=300)
+    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(min=5, max=720))
+
+
+class RescheduleSchema(ActionSchema):
+    starts_at = fields.DateTime(required=True, metadata={"description": "New start; without an offset it is court-local (Asia/Almaty)"})
+    reason = text(required=True, limit=4000)
+
+
+class MinutesSchema(ActionSchema):
+    minutes_summary = text(required=True, limit=4000)
+
+
+class MediationReferralSchema(ActionSchema):
+    mediator_id = text(required=True, limit=36)
+    due_on = day()
+
+
+class MediationOutcomeSchema(ActionSchema):
+    outcome = choice(MEDIATION_OUTCOMES)
+    concluded_on = day()
+
+
+class SanctionSchema(Schema):
+    respondent_id = text(required=True, limit=10)
+    kind = choice(("fine", "certificate_withdrawal", "licence_suspension", "licence_revocation", "imprisonment"))
+    amount_mci = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1_000_000), metadata={"description": "A fine, in MCI"})
+    months = fields.Integer(validate=validate.Range(min=0, max=1200))
+
+
+class CompensationSchema(Schema):
+    real_damage = money()
+    lost_profit = money()
+    moral_harm = money()
+
+
+class RulingSchema(ActionSchema):
+    disposition = choice(DISPOSITIONS)
+    decided_on = day()
+    finding = optional(choice(FINDINGS, required=False))
+    harm_found = optional(choice(HARMS, required=False))
+    liable_respondents = fields.List(text(limit=10), load_default=list, validate=validate.Length(max=20))
+    sanctions = fields.List(fields.Nested(SanctionSchema), load_default=list, validate=validate.Length(max=20))
+    compensation = fields.Nested(CompensationSchema, load_default=dict)
+    contributory_fault_pct = fields.Float(load_default=0, allow_nan=False, validate=validate.Range(min=0, max=100))
+    insurer_compensation = optional(money(load_default=None))
+    reasoning = text(limit=20000, load_default="")
+    recommendation = text(limit=4000, load_default="")
+    transferred_to_track = optional(choice(TRACKS, required=False))
+
+
+class AppealSchema(ActionSchema):
+    filed_on = day()
+    appellant = text(required=True, limit=200)
+
+
+class AppealDecisionSchema(ActionSchema):
+    outcome = choice(APPEAL_OUTCOMES)
+    decided_on = day()
+
+
+class ReopenSchema(ActionSchema):
+    reopened_on = day()
+    reason = choice(REOPEN_REASONS)
+
+
+class SealSchema(ActionSchema):
+    reason = choice(SEAL_REASONS)
+
+
+# --- calendar, registries ------------------------------------------------------------------------------------------------
+
+
+class CalendarArgs(Schema):
+    court = choice(COURTS, required=False, metadata={"description": "Default: the user's court"})
+    day = day(required=False, metadata={"description": "Default: today at the court"})
+    span = choice(("day", "week"), required=False, load_default="day")
+    include_cancelled = fields.Boolean(load_default=False)
+
+
+class HearingItemSchema(Schema):
+    docket_number = fields.String(required=True)
+    hearing_id = fields.String(required=True)
+    court = fields.String(required=True)
+    judge_id = fields.String(allow_none=True)
+    judge_name = fields.String(allow_none=True)
+    courtroom = fields.String()
+    purpose = fields.String(allow_none=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    duration_minutes = fields.Integer()
+    status = fields.String()
+    reschedule_count = fields.Integer()
+
+
+class CalendarSchema(Schema):
+    court = fields.String(required=True)
+    start = fields.Date(required=True, attribute="from", data_key="from")
+    end = fields.Date(required=True, attribute="to", data_key="to")
+    hearings = fields.List(fields.Nested(HearingItemSchema), required=True)
+
+
+class CertificationSchema(Schema):
+    valid_from = fields.Date()
+    valid_to = fields.Date(allow_none=True)
+    course = fields.String(allow_none=True)
+
+
+class JudgeSchema(Schema):
+    judge_id = fields.String(required=True)
+    name = fields.String(required=True)
+    court = fields.String(required=True)
+    retired_on = fields.Date(allow_none=True)
+    certifications = fields.List(fields.Nested(CertificationSchema))
+    certified = fields.Boolean()
+    open_caseload = fields.Integer()
+
+
+class AffiliationSchema(Schema):
+    bin = fields.String()
+    organization = fields.String(allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+
+class ExpertSchema(Schema):
+    expert_id = fields.String(required=True)
+    name = fields.String(required=True)
+    qualification = fields.String(allow_none=True)
+    certificate_no = fields.String(allow_none=True)
+    specialties = fields.List(fields.String())
+    affiliations = fields.List(fields.Nested(AffiliationSchema))
+    open_examinations = fields.Integer()
+
+
+class MediatorSchema(Schema):
+    mediator_id = fields.String(required=True)
+    name = fields.String(required=True)
+    court = fields.String(allow_none=True)
+    organization = fields.String(allow_none=True)
+    open_mediations = fields.Integer()
+
+
+class RegistryArgs(Schema):
+    court = choice(COURTS, required=False)
+
+
+class ExpertArgs(Schema):
+    specialty = choice(SPECIALTIES, required=False)
+
+
+# --- statistics ----------------------------------------------------------------------------------------------------------
+
+
+class StatsResultSchema(Schema):
+    """A measure's figures, exactly as ``medcourt stats`` prints them (DOMAIN.md section 4).
+    Each group has its ``key`` (``all`` without a breakdown) and the measure's figures."""
+
+    measure = fields.String(required=True)
+    start = fields.String(required=True, attribute="from", data_key="from")
+    end = fields.String(required=True, attribute="to", data_key="to")
+    at = fields.String(metadata={"description": "For `pending`: the day the caseload is counted at (the period's end)"})
+    by = fields.String(allow_none=True, required=True)
+    public = fields.Boolean(required=True)
+    filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    groups = fields.List(fields.Dict(), required=True)
+
+
+# --- problems -------------------------------------------------------------------------------------------------------------
+
+
+class ProblemSchema(Schema):
+    """An error (RFC 7807 problem details)."""
+
+    type = fields.String(required=True, metadata={"description": "Names the kind of problem, e.g. /api/problems/rule-conflict"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    field = fields.String(allow_none=True, metadata={"description": "The parameter or field the problem is about, if any"})
+    rule = fields.String(allow_none=True, metadata={"description": "The rule of DOMAIN.md that refused (R1-R13), if any"})
+    instance = fields.String(metadata={"description": "The request path"})
+    errors = fields.Dict(metadata={"description": "For validation problems: field -> messages"})

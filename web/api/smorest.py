@@ -1,0 +1,60 @@
+"""flask-smorest, fitted to this API: errors are problem details, documented as such.
+
+``MedcourtApi`` documents every error response (the lazily registered ones per status,
+and each operation's ``default``) as ``application/problem+json`` with ``ProblemSchema``,
+and leaves the site's own error pages alone: instead of flask-smorest's app-wide
+``HTTPException`` handler, ``problems.install`` answers errors of the API only.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable
+from typing import Any
+
+import flask_smorest
+from flask_smorest.utils import prepare_response
+
+from web.api.auth import authenticate
+from web.api.problems import MEDIA_TYPE, TYPES, attach
+from web.api.schemas import ProblemSchema
+
+DESCRIPTIONS = {status: title for status, title, _description in TYPES.values()}
+
+
+class MedcourtApi(flask_smorest.Api):  # type: ignore[misc]
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        """Nothing app-wide: ``problems.install`` handles the API's errors."""
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default: dict[str, Any] = {"description": "An error, as problem details (RFC 7807)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+
+class ApiBlueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+    """An API blueprint: every request needs a token (``auth.authenticate``), every error is problem details."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(authenticate)
+        attach(self)
+
+    def problems(self, *codes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Document the problem responses an operation may give."""
+
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            for code in codes:
+                description = DESCRIPTIONS.get(code) or http.HTTPStatus(code).phrase
+                view = self.alt_response(code, schema=ProblemSchema, content_type=MEDIA_TYPE, description=description)(view)
+            return view
+
+        return decorate
