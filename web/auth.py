@@ -22,7 +22,7 @@ from web.services import services
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"clerk": "docket.cases", "judge": "judge.dashboard", "analyst": "docket.cases", "admin": "admin.index"}
+HOME_BY_ROLE = {"clerk": "docket.cases", "judge": "judge.dashboard", "analyst": "analytics.dashboard", "admin": "admin.index"}
 
 
 class LoginThrottle:
