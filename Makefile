@@ -20,7 +20,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/medcourt init
 	$(BIN)/medcourt demo --cases $(DEMO_CASES) --seed 1 --password $(DEMO_PASSWORD) --if-empty
-	$(BIN)/medcourt serve --host 127.0.0.1 --port 5000
+	$(BIN)/medcourt projections run --until-caught-up
+	$(BIN)/medcourt serve --host 127.0.0.1 --port 8000
 
 ## Install everything and run the whole test suite (lint, unit, integration on SQLite and PostgreSQL, browser).
 test: install browser postgres

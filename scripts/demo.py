@@ -391,5 +391,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
     password = args.password or secrets.token_urlsafe(12)
     court = create_demo_users(world, password)
     shown = "the password you gave" if args.password else f"password {password}"
-    print(f"Demo users clerk, judge, analyst and admin ({court} court) sign in with {shown}: medcourt serve, then http://127.0.0.1:5000/login")
+    print(f"Demo users clerk, judge, analyst and admin ({court} court) sign in with {shown}: medcourt serve, then http://127.0.0.1:8000/login")
     return 0
