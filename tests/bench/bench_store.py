@@ -172,11 +172,15 @@ def bench_read(settings: Settings, events_per_case: int = 200, repeats: int = 10
 
 def peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
     """Peak resident memory of a `medcourt` command run in a child process (its output discarded)."""
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the
+    # parent's size at fork; VmHWM belongs to the new address space.
     probe = (
-        "import resource, sys\n"
+        "import sys\n"
         "from scripts.cli import main\n"
         "try:\n    code = main(sys.argv[1:])\n"
-        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "finally:\n"
+        "    hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "    print(hwm.split()[1], file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)

@@ -117,6 +117,8 @@ def test_a_judge_reviews_the_history_as_of_an_earlier_date_and_issues_a_ruling_t
 def test_an_analyst_cannot_open_a_sealed_case_and_the_pages_speak_three_languages(page: Page, live: LiveCourt) -> None:
     court = live.court
     sign_in(page, live, "analyst")
+    expect(page).to_have_url(f"{live.url}/analytics")  # an analyst's start page
+    page.get_by_role("link", name="Cases").click()
     page.get_by_label("Search", exact=True).fill("Sealed Patient")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("0 cases found")).to_be_visible()
