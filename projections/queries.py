@@ -297,15 +297,21 @@ def judge_dashboard(conn: Connection, judge_id: str, today: date, *, hearing_day
         for row in exam_rows
     ]
 
-    awaited = exists().where(x.c.case_id == c.c.case_id, x.c.status == "ordered")
-    reported = exists().where(x.c.case_id == c.c.case_id, x.c.status == "reported")
-    ready = conn.execute(select(c.c.docket_number, c.c.received_on, c.c.track).where(*mine, reported, ~awaited).order_by(c.c.received_on, c.c.docket_number))
-
-    m = t.mediations
-    mediation_rows = conn.execute(
-        select(m, c.c.docket_number).select_from(m.join(c, m.c.case_id == c.c.case_id))
-        .where(c.c.judge_id == judge_id, m.c.outcome.is_(None)).order_by(m.c.due_on)
-    ).mappings()
+    # Readiness and open mediations are looked up for the judge's pending cases by id: a
+    # correlated EXISTS let SQLite walk the status index over every court's examinations.
+    pending_ids = [row["case_id"] for row in pending_rows]
+    statuses: dict[str, set[str]] = {}
+    mediation_rows: list[Any] = []
+    for chunk in (pending_ids[i:i + 500] for i in range(0, len(pending_ids), 500)):
+        for case_id, status in conn.execute(select(x.c.case_id, x.c.status).where(x.c.case_id.in_(chunk))):
+            statuses.setdefault(case_id, set()).add(status)
+        m = t.mediations
+        mediation_rows.extend(conn.execute(
+            select(m, c.c.docket_number).select_from(m.join(c, m.c.case_id == c.c.case_id))
+            .where(m.c.case_id.in_(chunk), m.c.outcome.is_(None))
+        ).mappings().all())
+    mediation_rows.sort(key=lambda row: (row["due_on"], row["docket_number"]))
+    ready = [row for row in pending_rows if "reported" in statuses.get(row["case_id"], set()) and "ordered" not in statuses.get(row["case_id"], set())]
     return {
         "judge_id": judge_id,
         "today": today,
@@ -313,7 +319,10 @@ def judge_dashboard(conn: Connection, judge_id: str, today: date, *, hearing_day
         "age_bands": bands,
         "hearings": [_hearing_item(row) for row in hearing_rows],
         "examinations": examinations_due,
-        "ready_for_ruling": [{"docket_number": r.docket_number, "received_on": r.received_on, "track": r.track, "age_days": (today - r.received_on).days} for r in ready],
+        "ready_for_ruling": [
+            {"docket_number": r["docket_number"], "received_on": r["received_on"], "track": r["track"], "age_days": (today - r["received_on"]).days}
+            for r in ready
+        ],
         "open_mediations": [
             {"docket_number": row["docket_number"], "mediation_id": row["mediation_id"], "mediator_name": row["mediator_name"],
              "referred_on": row["referred_on"], "due_on": row["due_on"], "overdue": row["due_on"] < today}
