@@ -26,6 +26,7 @@ run: install
 ## Install everything and run the whole test suite (lint, unit, integration on SQLite and PostgreSQL, browser).
 test: install browser postgres
 	$(BIN)/ruff check domain projections web scripts tests
+	$(BIN)/mypy --strict domain
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/integration tests/e2e
 
 lint: install

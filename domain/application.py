@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -51,7 +51,7 @@ class Docket(Application[UUID]):
     """The docket of Kazakhstan's specialized medical courts."""
 
     name = "Docket"
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[misc]
+    snapshotting_intervals: ClassVar[dict[Any, int]] = {
         Case: 50,
         CourtCalendar: 100,
         DocketSequence: 200,
@@ -96,7 +96,7 @@ class Docket(Application[UUID]):
 
     def _get(self, cls: type[T], aggregate_id: UUID, what: str) -> T:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"No {what} with id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -109,7 +109,7 @@ class Docket(Application[UUID]):
         if not is_docket_number(docket_number):
             raise NotFound(f"'{docket_number}' is not a docket number (like ALA-2026-C-00042)", field="docket_number")
         try:
-            aggregate = self.repository.get(case_id_for(docket_number))
+            aggregate: Any = self.repository.get(case_id_for(docket_number))
         except AggregateNotFoundError:
             raise NotFound(f"No case {docket_number} is on the docket", field="docket_number") from None
         assert isinstance(aggregate, Case)
@@ -126,7 +126,7 @@ class Docket(Application[UUID]):
 
     def rulebook(self) -> Rulebook:
         try:
-            aggregate = self.repository.get(RULEBOOK_ID)
+            aggregate: Any = self.repository.get(RULEBOOK_ID)
         except AggregateNotFoundError:
             raise NotFound("No rulebook has been adopted yet: run 'medcourt init'") from None
         assert isinstance(aggregate, Rulebook)
@@ -137,7 +137,7 @@ class Docket(Application[UUID]):
 
     def _calendar(self, court: str, actor: Actor) -> CourtCalendar:
         try:
-            aggregate = self.repository.get(calendar_id(court))
+            aggregate: Any = self.repository.get(calendar_id(court))
         except AggregateNotFoundError:
             return CourtCalendar(court=court, actor=actor)
         assert isinstance(aggregate, CourtCalendar)
@@ -263,7 +263,7 @@ class Docket(Application[UUID]):
 
     def _sequence(self, court: str, year: int, track: str, actor: Actor) -> DocketSequence:
         try:
-            aggregate = self.repository.get(sequence_id(court, year, track))
+            aggregate: Any = self.repository.get(sequence_id(court, year, track))
         except AggregateNotFoundError:
             from domain.case import one_of
             from domain.vocabulary import COURTS, TRACKS
@@ -491,7 +491,7 @@ class Docket(Application[UUID]):
         current = self.case(docket_number)
         if not 1 <= version <= current.version:
             raise NotFound(f"Case {current.docket_number} has versions 1 to {current.version}; there is no version {version}", field="version")
-        aggregate = self.repository.get(current.id, version=version)
+        aggregate: Any = self.repository.get(current.id, version=version)
         assert isinstance(aggregate, Case)
         return aggregate
 
@@ -500,7 +500,7 @@ class Docket(Application[UUID]):
         current = self.case(docket_number)
         cutoff = clock.end_of_local_day(moment) if not isinstance(moment, datetime) else _aware(moment)
         version = 0
-        for stored in self.events.get(current.id):
+        for stored in cast(Iterable[Any], self.events.get(current.id)):
             if stored.timestamp >= cutoff if not isinstance(moment, datetime) else stored.timestamp > cutoff:
                 break
             version = stored.originator_version

@@ -9,10 +9,10 @@ here means a record that bypassed the domain (or a rule that changed since).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from domain import clock, rules
@@ -87,7 +87,7 @@ def verify_docket(docket: Docket, on_aggregate: Callable[[], None] = lambda: Non
             try:
                 event = docket.mapper.to_domain_event(notification)
             except Exception as error:  # noqa: BLE001 - an unreadable record is itself the finding
-                unreadable.add(notification.originator_id)
+                unreadable.add(UUID(str(notification.originator_id)))
                 report.violations.append(Violation(str(notification.originator_id), notification.originator_version, notification.topic.rpartition(".")[2],
                                                    f"tamper: the stored event cannot be decrypted or decoded ({type(error).__name__})"))
                 continue
@@ -106,7 +106,7 @@ def verify_docket(docket: Docket, on_aggregate: Callable[[], None] = lambda: Non
         on_aggregate()
     issued: dict[str, int] = {}
     for aggregate_id in others:
-        sequence = docket.repository.get(aggregate_id)
+        sequence: Any = docket.repository.get(aggregate_id)
         if isinstance(sequence, DocketSequence):
             for seq in range(1, sequence.last_issued + 1):
                 issued[f"{sequence.court}-{sequence.year}-{'ACK'[('administrative', 'civil', 'criminal').index(sequence.track)]}-{seq:05d}"] = 0
@@ -150,7 +150,7 @@ class Chain:
 def _replay_other(docket: Docket, aggregate_id: UUID, report: Report) -> None:
     aggregate: Any = None
     chain = Chain()
-    for event in docket.events.get(aggregate_id):
+    for event in cast(Iterable[Any], docket.events.get(aggregate_id)):
         report.events += 1
         name = type(event).__name__
         broken = chain.check(event)
@@ -171,7 +171,7 @@ def _replay_other(docket: Docket, aggregate_id: UUID, report: Report) -> None:
 def _verify_case(docket: Docket, case_id: UUID, registries: dict[UUID, History], report: Report) -> str | None:
     case: Any = None
     chain = Chain()
-    for event in docket.events.get(case_id):
+    for event in cast(Iterable[Any], docket.events.get(case_id)):
         report.events += 1
         name = type(event).__name__
         where = case.docket_number if case is not None else getattr(event, "docket_number", str(case_id))
@@ -209,7 +209,7 @@ def _check_case_event(case: Case | None, event: Any, name: str, registries: dict
     # Rulebook versions are effective-dated: the law in force is chosen by date, not by
     # when the version was recorded, so the whole rulebook applies.
     rulebook_history = registries.get(RULEBOOK_ID)
-    latest = datetime.max.replace(tzinfo=event.timestamp.tzinfo)
+    rulebook: Any = rulebook_history.as_of(datetime.max.replace(tzinfo=event.timestamp.tzinfo)) if rulebook_history else None
     if name == "CaseFiled":
         rules.ensure_track_matches_harm(event.track, event.alleged_harm)
         rules.ensure_not_in_future(event.received_on, today, what="date of receipt", field="received_on")
@@ -238,7 +238,6 @@ def _check_case_event(case: Case | None, event: Any, name: str, registries: dict
             raise _Refused(f"unknown mediator {event.mediator_name}")
     elif name == "RulingIssued":
         judge = _as_of(registries, event.judge_id, event.timestamp) if event.judge_id else None
-        rulebook = rulebook_history.as_of(latest) if rulebook_history else None
         if rulebook is None:
             raise _Refused("no rulebook was in force")
         ruling = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version", "timestamp", "actor", "judge_id")}
@@ -247,12 +246,10 @@ def _check_case_event(case: Case | None, event: Any, name: str, registries: dict
             if event.payable.get(head) != rules.payable_amount(amount, event.contributory_fault_pct):
                 raise _Refused(f"R9: payable {head} {event.payable.get(head)} is not awarded x (1 - fault%)")
     elif name == "AppealFiled":
-        rulebook = rulebook_history.as_of(latest) if rulebook_history else None
-        assert case.ruling is not None
+        assert case.ruling is not None and rulebook is not None
         rules.ensure_appeal_allowed(case, event.filed_on, rulebook.in_force_on(case.ruling["decided_on"]))
     elif name == "RulingEnteredIntoForce" and event.basis == "appeal_window_closed":
-        rulebook = rulebook_history.as_of(latest) if rulebook_history else None
-        deadline = case.appeal_deadline(rulebook.in_force_on(case.ruling["decided_on"])) if case.ruling else None
+        deadline = case.appeal_deadline(rulebook.in_force_on(case.ruling["decided_on"])) if case.ruling and rulebook else None
         if deadline is None or not today > deadline or event.in_force_on <= deadline:
             raise _Refused(f"R8: entered into force on {event.in_force_on} before the appeal window closed ({deadline})")
 
