@@ -95,7 +95,8 @@ def domain_message(error: DomainError) -> str:
     if isinstance(error, ConcurrentChange):
         return str(_("Someone else changed this case at the same moment. Reload the case and try again."))
     if isinstance(error, PermissionDenied):
-        return f"{_('Your role may not do this.')} {error}"
+        refused = _("Your role may not do this.")
+        return f"{refused} {error}"
     if error.rule:
         return f"{label('refusal', type(error).__name__)}: {error}"
     return str(error)

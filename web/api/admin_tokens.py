@@ -21,6 +21,7 @@ from domain.errors import DomainError
 from web.access import roles_required
 from web.api.auth import tokens
 from web.forms import FormState, status_for
+from web.schemas import N_
 from web.services import services
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens", template_folder="templates")
@@ -32,7 +33,7 @@ class TokenForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    user = fields.String(required=True, validate=validate.Length(min=1, max=64), error_messages={"required": "Choose the user."})
+    user = fields.String(required=True, validate=validate.Length(min=1, max=64), error_messages={"required": N_("Choose the user.")})
     name = fields.String(load_default="", validate=validate.Length(max=100))
     expires_on = fields.Date(load_default=None, error_messages={"invalid": "Enter a date as YYYY-MM-DD."})
 
