@@ -11,8 +11,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from domain import clock
-from projections import schema
+from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
+from projections import schema, tables
 from projections import statistics as stats
 from projections.db import views_engine
 from projections.projector import DEFAULT_BATCH, PROJECTION_NAMES, Projector, unknown_projections
@@ -67,8 +70,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _common_stats_options(parser: argparse.ArgumentParser, breakdowns: tuple[str, ...]) -> None:
     parser.add_argument("--by", choices=breakdowns, default=None, help="break the figures down by this")
+    filters = parser.add_argument_group("filters", "count only these (any combination, with any breakdown)")
+    filters.add_argument("--court", choices=list(COURTS), default=None, help="only this court (region code)")
+    filters.add_argument("--track", choices=TRACKS, default=None, help="only this track")
+    filters.add_argument("--specialty", choices=SPECIALTIES, default=None, metavar="SPECIALTY", help="only this medical specialty")
+    filters.add_argument("--judge", default=None, metavar="ID",
+                         help=f"only this judge's figures (judge id, or '{stats.UNASSIGNED}'): rulings they gave, examinations they "
+                              "ordered, hearings booked for them, otherwise the cases now assigned to them")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
-    parser.add_argument("--public", action="store_true", help="suppress counts from 1 to 4 (as '<5') and figures built on them")
+    parser.add_argument("--public", action="store_true", help="suppress counts from 1 to 4 (as '<5'), the counts that would give them away and the figures built on them ('suppressed')")
     parser.add_argument("--no-catch-up", action="store_true", help="read the read models as they are, without first projecting new events")
 
 
@@ -179,6 +189,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         with _projector(current, ["cases", "registry"]) as projector:
             projector.catch_up()
     with views_engine(current).connect() as conn:
+        if args.judge is not None and args.judge != stats.UNASSIGNED and args.judge not in _judge_ids(conn):
+            raise UsageError(f"medcourt stats {args.measure}: '{args.judge}' is not a judge of the registry")
         result = _measure(conn, args)
     if args.format == "csv":
         sys.stdout.write(stats.to_csv(result))
@@ -188,9 +200,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _measure(conn: Any, args: argparse.Namespace) -> dict[str, Any]:
+def _judge_ids(conn: Connection) -> set[str]:
+    return {row.judge_id for row in conn.execute(select(tables.judges.c.judge_id))}
+
+
+def _measure(conn: Connection, args: argparse.Namespace) -> dict[str, Any]:
+    filters = stats.Filters(court=args.court, track=args.track, specialty=args.specialty, judge_id=args.judge)
     if args.measure == "pending":
-        return stats.pending(conn, args.at or clock.today(), by=args.by, public=args.public)
+        return stats.pending(conn, args.at or clock.today(), by=args.by, filters=filters, public=args.public)
     if args.end < args.start:
         raise UsageError(f"medcourt stats {args.measure}: the period ends ({args.end}) before it starts ({args.start})")
-    return stats.MEASURES[args.measure](conn, args.start, args.end, by=args.by, public=args.public)
+    return stats.MEASURES[args.measure](conn, args.start, args.end, by=args.by, filters=filters, public=args.public)

@@ -118,6 +118,8 @@ def _serve_gunicorn(args: argparse.Namespace) -> int:
             options = {
                 "bind": f"{args.host}:{args.port}", "workers": workers, "worker_class": "gthread", "threads": 4,
                 "timeout": 60, "graceful_timeout": 20, "accesslog": "-", "errorlog": "-", "proc_name": "medcourt-web",
+                # Several servers on one host would share (and delete) one control socket.
+                "control_socket_disable": True,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -315,6 +315,33 @@ def test_token_calls_need_no_csrf_token_while_the_sites_forms_still_do(fresh: tu
 # --- errors and documentation --------------------------------------------------------------------------------------------
 
 
+def test_statistics_take_any_filters_with_any_breakdown_and_refuse_unknown_values(seeded: tuple[Flask, Court]) -> None:
+    app, court = seeded
+    analyst = api(app, "analyst")
+    year = clock.today().year
+    period = f"from={year - 3}-01-01&to={year}-12-31"
+    whole = analyst.get(f"/api/statistics/outcomes?{period}&by=none").get_json()["groups"][0]
+    assert whole["filed"] > 0
+    combined = analyst.get(f"/api/statistics/outcomes?{period}&court=ALA&track=civil&judge={court.judge_id}&by=month")
+    assert combined.status_code == 200, combined.get_data(as_text=True)
+    body = combined.get_json()
+    assert body["filters"] == {"court": "ALA", "track": "civil", "judge": court.judge_id} and body["by"] == "month"
+    assert len(body["groups"]) == 48
+    by_track = analyst.get(f"/api/statistics/outcomes?{period}&court=ALA&by=track").get_json()
+    court_only = analyst.get(f"/api/statistics/outcomes?{period}&court=ALA&by=none").get_json()["groups"][0]
+    assert sum(g["filed"] for g in by_track["groups"]) == court_only["filed"] <= whole["filed"]
+    pending = analyst.get(f"/api/statistics/pending?{period}&court=ALA&specialty=surgery&by=judge").get_json()
+    assert pending["filters"] == {"court": "ALA", "specialty": "surgery"} and pending["to"] == f"{year}-12-31"
+    csv_text = analyst.get(f"/api/statistics/experts.csv?{period}&track=civil&judge={court.judge_id}&by=court").get_data(as_text=True)
+    assert csv_text.startswith("key,")
+
+    assert problem(analyst.get(f"/api/statistics/outcomes?{period}&court=XXX"), 422)["field"] == "court"
+    assert problem(analyst.get(f"/api/statistics/outcomes?{period}&court=ALA&track=maritime"), 422)["field"] == "track"
+    assert problem(analyst.get(f"/api/statistics/outcomes?{period}&court=ALA&judge=nobody"), 422)["field"] == "judge"
+    assert problem(analyst.get(f"/api/statistics/outcomes?{period}&specialty="), 422)["field"] == "specialty"
+    assert problem(analyst.get(f"/api/statistics/pending?{period}&court=ALA&by=month"), 422)["field"] == "by"
+
+
 def test_unknown_api_paths_answer_in_problem_details_and_site_pages_stay_html(seeded: tuple[Flask, Court]) -> None:
     app, _ = seeded
     client = app.test_client()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 PALETTE = ("#0b4f6c", "#d95f02", "#1b9e77", "#7570b3", "#a6761d", "#e7298a")
@@ -59,7 +60,7 @@ def number(value: Any) -> float | None:
 def shown(value: Any, unit: str = "") -> str:
     """How a figure reads in a bar's title and data label."""
     if value is None:
-        return "n/a"
+        return str(_("n/a"))
     drawn = number(value)
     if drawn is None:
         return str(value)

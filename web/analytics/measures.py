@@ -1,25 +1,20 @@
 """One statistics query, the same for the analytics pages, their downloads, the public page and the API.
 
 A ``StatsQuery`` names a measure of ``projections.statistics``, a period (for ``pending``:
-the caseload at the period's end), an optional breakdown and an optional filter. ``run``
-answers it by calling that module's functions, never by counting anew, so a page, its CSV
-and JSON downloads, ``GET /api/statistics/...`` and ``medcourt stats`` give the same
-numbers for the same query.
+the caseload at the period's end), an optional breakdown and any filters. ``run`` answers
+it by calling that module's functions, never by counting anew, so a page, its CSV and JSON
+downloads, ``GET /api/statistics/...`` and ``medcourt stats`` give the same numbers for the
+same query.
 
-Filters: the statistics functions break figures down but take no filter, so a filter is
-the matching group of a breakdown by that dimension: "court ALA" is the ``ALA`` group of
-``by=court``, and "court ALA by month" is, month by month, the ``ALA`` group of ``by=court``
-for that month (which is how ``by=month`` itself is computed: each month on its own). A
-filter therefore combines with no breakdown, with ``year`` or ``month``, or with a
-breakdown by its own dimension; one filter at a time. A judge filter follows the
-statistics' attribution of each figure to a judge (a ruling to the judge who gave it, an
-examination to the judge who ordered it, a hearing to its judge, the rest to the case's
-current judge).
+Filters (court, track, specialty, judge) combine freely with each other and with any
+breakdown; the statistics apply them in SQL with the same attribution as their breakdowns
+(a judge filter counts a ruling for the judge who gave it, an examination for the judge who
+ordered it, a hearing for the judge it was booked for, the rest for the case's current
+judge), so "court ALA" is still the ``ALA`` group of ``by=court``.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,8 +43,7 @@ FILTERS: tuple[str, ...] = ("court", "track", "specialty", "judge")
 ALL_BREAKDOWNS: tuple[str, ...] = ("track", "court", "specialty", "judge", "finding", "year", "month", "expert", "mediator")
 MAX_PERIOD_DAYS = 366 * 30  # thirty years: enough for any real question, bounded for the server
 EARLIEST = date(2000, 1, 1)
-NOTHING = date(1, 1, 1)
-NO_BREAKDOWN = "none"  # a day before any case: every figure of it is the empty group's
+NO_BREAKDOWN = "none"
 
 
 class QueryError(ValueError):
@@ -70,8 +64,9 @@ class StatsQuery:
     public: bool = False
 
     @property
-    def filter(self) -> tuple[str, str] | None:
-        return next(iter(self.filters.items()), None)
+    def chosen(self) -> stats.Filters:
+        """The filters as the statistics take them."""
+        return stats.Filters.of(self.filters)
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The query as URL parameters (what the pages link to and the downloads accept)."""
@@ -80,7 +75,7 @@ class StatsQuery:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     def for_measure(self, measure: str, by: str | None) -> StatsQuery:
-        """The same period and filter for ``measure`` broken down ``by`` (dropped if it has no such breakdown)."""
+        """The same period and filters for ``measure`` broken down ``by`` (dropped if it has no such breakdown)."""
         wanted = by if by in BREAKDOWNS_OF[measure] else None
         filters = {k: v for k, v in self.filters.items() if k in BREAKDOWNS_OF[measure]}
         return StatsQuery(measure, self.start, self.end, wanted, filters, self.public)
@@ -99,8 +94,6 @@ def validate(query: StatsQuery, known_judges: Callable[[], set[str]] | None = No
     allowed = BREAKDOWNS_OF[query.measure]
     if query.by is not None and query.by not in allowed:
         raise QueryError(f"'{query.by}' is not a breakdown of {query.measure} (one of: {', '.join(allowed)})", "by")
-    if len(query.filters) > 1:
-        raise QueryError("Filter by one of court, track, specialty or judge at a time", next(iter(sorted(query.filters))))
     for name, value in query.filters.items():
         if name not in FILTERS:
             raise QueryError(f"'{name}' is not a filter (one of: {', '.join(FILTERS)})", name)
@@ -114,69 +107,18 @@ def validate(query: StatsQuery, known_judges: Callable[[], set[str]] | None = No
             raise QueryError(f"'{value}' is not a medical specialty", name)
         if name == "judge" and known_judges is not None and value not in known_judges() | {stats.UNASSIGNED}:
             raise QueryError(f"'{value}' is not a judge of the registry", name)
-        if query.by is not None and query.by not in stats.TIME_BREAKDOWNS and query.by != name:
-            raise QueryError(
-                f"A filter by {name} combines with a breakdown by year, month or {name}, not by {query.by}", "by"
-            )
     return query
 
 
-def _call(conn: Connection, query: StatsQuery, start: date, end: date, by: str | None) -> dict[str, Any]:
-    if query.measure == "pending":
-        return stats.pending(conn, end, by=by, public=query.public)
-    return PERIOD_MEASURES[query.measure](conn, start, end, by=by, public=query.public)
-
-
-_EMPTY: dict[tuple[str, bool], dict[str, Any]] = {}
-
-
-def _empty(conn: Connection, query: StatsQuery) -> dict[str, Any]:
-    """The figures of a group with nothing in it, as the statistics give them (the same every time)."""
-    cached = _EMPTY.get((query.measure, query.public))
-    if cached is None:
-        cached = dict(_call(conn, query, NOTHING, NOTHING, None)["groups"][0])
-        cached.pop("key", None)
-        _EMPTY[(query.measure, query.public)] = cached
-    return copy.deepcopy(cached)
-
-
-def _pick(conn: Connection, query: StatsQuery, result: dict[str, Any], value: str, key: str | None = None) -> dict[str, Any]:
-    found = next((g for g in result["groups"] if g["key"] == value), None)
-    group = dict(found) if found is not None else {"key": value, **_empty(conn, query)}
-    if key is not None:
-        group.pop("label", None)
-        group = {"key": key, **{k: v for k, v in group.items() if k != "key"}}
-    return group
-
-
 def run(conn: Connection, query: StatsQuery) -> dict[str, Any]:
-    """The measure's result, as ``projections.statistics`` shapes it, with the filter applied
-    (``filters`` is added to the result; ``pending`` is at the period's end)."""
-    chosen = query.filter
-    if chosen is None:
-        result = _call(conn, query, query.start, query.end, query.by)
-    else:
-        name, value = chosen
-        if query.by in stats.TIME_BREAKDOWNS:
-            groups = []
-            for key, part_start, part_end in stats.split_period(query.start, query.end, query.by):
-                part = _call(conn, query, part_start, part_end, name)
-                groups.append(_pick(conn, query, part, value, key=key))
-            result = _call(conn, query, query.start, query.end, name)
-            result["groups"] = groups
-            result["by"] = query.by
-        else:
-            result = _call(conn, query, query.start, query.end, name)
-            result["groups"] = [_pick(conn, query, result, value)]
-            result["by"] = query.by
-            if query.by is None:
-                result["groups"][0]["key"] = stats.ALL
-                result["groups"][0].pop("label", None)
+    """The measure's result, exactly as ``projections.statistics`` gives it for the query's
+    period, breakdown and filters (``pending`` is at the period's end, with the period added)."""
     if query.measure == "pending":
+        result = stats.pending(conn, query.end, by=query.by, filters=query.chosen, public=query.public)
         result["from"] = query.start.isoformat()
         result["to"] = query.end.isoformat()
-    result["filters"] = dict(query.filters)
-    return result
+        return result
+    return PERIOD_MEASURES[query.measure](conn, query.start, query.end, by=query.by, filters=query.chosen, public=query.public)
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -199,7 +141,7 @@ def previous_year(today: date) -> tuple[date, date]:
 
 
 class StatsArgs(Schema):
-    """A statistics query as URL parameters: ``from``, ``to``, ``by`` and at most one of ``court``,
+    """A statistics query as URL parameters: ``from``, ``to``, ``by`` and any of the filters ``court``,
     ``track``, ``specialty``, ``judge`` (the same for the pages, the downloads and the API)."""
 
     class Meta:

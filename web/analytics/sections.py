@@ -60,12 +60,10 @@ def _money_number(value: Any) -> Any:
 
 
 def _scope(query: StatsQuery) -> str:
-    """The period and filter, in words, for a chart's description."""
+    """The period and filters, in words, for a chart's description."""
     text = str(_("from %(start)s to %(end)s", start=query.start.isoformat(), end=query.end.isoformat()))
-    chosen = query.filter
-    if chosen is not None:
-        name, value = chosen
-        names = {"court": _("court"), "track": _("track"), "specialty": _("medical specialty"), "judge": _("judge")}
+    names = {"court": _("court"), "track": _("track"), "specialty": _("medical specialty"), "judge": _("judge")}
+    for name, value in query.chosen.as_dict().items():
         text += f", {names[name]}: {label(name, value) if name != 'judge' else value}"
     return text
 
@@ -77,7 +75,7 @@ def _described(result: dict[str, Any], paths: list[str], unit: str = "") -> str:
         figures = ", ".join(f"{figure_label(p)} {charts.shown(value_at(group, p), unit)}" for p in paths)
         parts.append(f"{group_label(group, result.get('by'))}: {figures}")
     more = len(result["groups"]) - 24
-    return "; ".join(parts) + (f"; {more} more in the table" if more > 0 else "")
+    return "; ".join(parts) + ("; " + str(_("%(count)s more in the table", count=more)) if more > 0 else "")
 
 
 # --- the sections ----------------------------------------------------------------------------------------------------
@@ -96,9 +94,10 @@ def flow(conn: Connection, base: StatsQuery) -> Section:
         title=title, desc=f"{title}, {scope}. " + _described(result, ["incoming", "resolved"]), public=query.public, chart_id="chart-flow",
     ))
     rate_title = _("Clearance rate %(by)s", by=_by_text(unit))
+    formula = _("resolved / incoming × 100")
     section.charts.append(charts.bar_chart(
         cats, [Series(figure_label("clearance_rate"), _column(result, "clearance_rate"))], title=rate_title, unit=" %",
-        desc=f"{rate_title} (resolved / incoming × 100), {scope}. " + _described(result, ["clearance_rate"], " %"),
+        desc=f"{rate_title} ({formula}), {scope}. " + _described(result, ["clearance_rate"], " %"),
         public=query.public, chart_id="chart-clearance",
     ))
     section.tables.append(group_table(
@@ -162,7 +161,7 @@ def pending(conn: Connection, base: StatsQuery) -> Section:
     title = _("Age of the pending caseload on %(day)s", day=query.end.isoformat())
     section.charts.append(charts.bar_chart(
         [_("%(band)s days", band=band) for band in bands], [Series(_("pending cases"), [group["age_bands"][band] for band in bands])],
-        title=title, desc=f"{title}. " + "; ".join(f"{band} days: {charts.shown(group['age_bands'][band])}" for band in bands),
+        title=title, desc=f"{title}. " + "; ".join(f"{figure_label('age_bands.' + band)}: {charts.shown(group['age_bands'][band])}" for band in bands),
         public=query.public, chart_id="chart-pending",
     ))
     section.tables.append(figure_table(result, ["pending", *(f"age_bands.{band}" for band in bands), "median_age_days", "p90_age_days", "oldest_age_days"], caption=title))
@@ -188,15 +187,12 @@ def funnel(conn: Connection, base: StatsQuery) -> Section:
 
 
 def experts(conn: Connection, base: StatsQuery) -> Section:
-    wanted = "court" if not base.filters or "court" in base.filters else None
-    query = validate(base.for_measure("experts", wanted))
+    query = validate(base.for_measure("experts", "court"))
     result = run(conn, query)
     cats = _categories(result)
     scope = _scope(query)
     section = Section("experts", _("Expert examinations"), _(
         "Turnaround: days from the order to the report. Late: reports submitted after the due date; missing: no report yet, past due."), query, result)
-    if wanted is None:
-        section.note = _("Shown overall: a breakdown by court does not combine with this filter.")
     title = _("Median expert turnaround (days) %(by)s", by=_by_text(query.by))
     section.charts.append(charts.hbar_chart(
         cats, [Series(figure_label("median_turnaround_days"), _column(result, "median_turnaround_days"))], title=title,
@@ -270,7 +266,7 @@ def compensation(conn: Connection, base: StatsQuery) -> Section:
     section.tables.append(figure_table(
         result, ["rulings", *(f"{part}.{head}" for part in ("claimed", "awarded", "payable") for head in heads), "award_to_claim_rate",
                  "rulings_with_award", "median_award", "rulings_with_insurer_compensation", "insurer_compensation"],
-        caption=title.replace(" (million KZT)", ""),
+        caption=_("Compensation claimed, awarded and payable"),
     ))
     return section
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -75,15 +74,6 @@ def _form_context(query: StatsQuery | None, args: Any, *, public: bool, allowed_
     }
 
 
-def _fit_breakdown(query: StatsQuery, notes: list[str]) -> StatsQuery:
-    """A breakdown that does not combine with the filter is dropped, with a word about it."""
-    chosen = query.filter
-    if chosen is not None and query.by not in (None, *stats.TIME_BREAKDOWNS, chosen[0]):
-        notes.append(_("A filter combines with a breakdown by year, month or its own dimension; the figures are shown without a breakdown."))
-        return replace(query, by=None)
-    return query
-
-
 def _known_judges(judges: list[dict[str, Any]]) -> Callable[[], set[str]]:
     return lambda: {j["judge_id"] for j in judges}
 
@@ -98,7 +88,6 @@ def dashboard() -> Any:
     notes: list[str] = []
     try:
         query = parse(request.args, "outcomes", today=clock.today(), default_by="track")
-        query = _fit_breakdown(query, notes)
         validate(query, _known_judges(judges))
     except QueryError as error:
         context = _form_context(None, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
@@ -196,7 +185,7 @@ def public_index() -> Any:
     notes: list[str] = []
     allowed = tuple(b for b in stats.BREAKDOWNS if b in PUBLIC_BREAKDOWNS)
     try:
-        query = _fit_breakdown(_public_query(request.args, "outcomes"), notes)
+        query = _public_query(request.args, "outcomes")
         validate(query)
     except QueryError as error:
         context = _form_context(None, request.args, public=True, allowed_by=allowed, judges=[])

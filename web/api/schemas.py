@@ -475,8 +475,14 @@ class StatsResultSchema(Schema):
     at = fields.String(metadata={"description": "For `pending`: the day the caseload is counted at (the period's end)"})
     by = fields.String(allow_none=True, required=True)
     public = fields.Boolean(required=True)
-    filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    groups = fields.List(fields.Dict(), required=True)
+    filters = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True,
+        metadata={"description": "The filters applied (court, track, specialty, judge -> value); empty when none"},
+    )
+    groups = fields.List(fields.Dict(), required=True, metadata={"description": (
+        "One per group of the breakdown; public figures show a count from 1 to 4 as `<5` and a count hidden "
+        "so that those cannot be worked out, or a figure built on a hidden count, as `suppressed`"
+    )})
 
 
 # --- problems -------------------------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """``/api/statistics``: the measures of DOMAIN.md section 4, as JSON or CSV.
 
 The same query as the analytics pages and their downloads (``web.analytics.measures``),
-so the same numbers: and, without a filter, the same as ``medcourt stats``.
+so the same numbers, and the same document as ``medcourt stats <measure> --format json``
+with the same period, ``--by`` and filters (``--court``, ``--track``, ``--specialty``, ``--judge``).
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ def _result(args: dict[str, Any], measure: str) -> dict[str, Any]:
 def measure(args: dict[str, Any], measure: str) -> dict[str, Any]:
     """A measure's figures for a period, broken down and filtered
 
-    Without `from` and `to`: the last twelve months. A filter (one of court, track, specialty,
-    judge) combines with no breakdown, with `year` or `month`, or with a breakdown by itself."""
+    Without `from` and `to`: the last twelve months. The filters (court, track, specialty,
+    judge) combine with each other and with any breakdown of the measure: `court=ALA&track=civil&by=month`.
+    A judge filter counts rulings for the judge who gave them, examinations for the judge who
+    ordered them, hearings for the judge they were booked for, everything else for the case's
+    current judge."""
     return _result(args, measure)
 
 
