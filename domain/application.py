@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
@@ -33,6 +33,7 @@ from domain.rulebook import DEFAULT_EFFECTIVE_FROM, DEFAULT_PARAMETERS, DEFAULT_
 from domain.vocabulary import SYSTEM, Actor
 
 T = TypeVar("T")
+LAST_DAY = date.max - timedelta(days=1)
 Receipt = dict[str, Any]
 
 
@@ -80,15 +81,32 @@ class Docket(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         # Every event is sealed into its aggregate's hash chain just before it is stored.
+        pending: list[Any] = []
         for obj in objs:
             if isinstance(obj, CourtAggregate) and obj.pending_events:
                 seal_chain(obj)
-        return super().save(*objs, **kwargs)
+                pending.extend(obj.pending_events)
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            # The database may have committed this very write and then lost the connection before
+            # saying so; the store's own retry of the insert then meets it. Retrying the command on
+            # fresh state would record it a second time: if what is stored is this write, it is done.
+            if pending and all(self._stored_already(event) for event in pending):
+                return []
+            raise
+
+    def _stored_already(self, event: Any) -> bool:
+        """Whether exactly this event (same fields, instant and chain hash) is the one stored at its version."""
+        stored = list(self.events.get(event.originator_id, gt=event.originator_version - 1, lte=event.originator_version))
+        return len(stored) == 1 and type(stored[0]) is type(event) and vars(stored[0]) == vars(event)
 
     def _saved(self, *aggregates: Aggregate, **extra: Any) -> Receipt:
         recordings = self.save(*aggregates)
         case = next((a for a in aggregates if isinstance(a, Case)), None)
-        receipt: Receipt = {"position": max((r.notification.id for r in recordings), default=None)}
+        # No recordings: the write was found stored after a lost connection; the log's head is past it.
+        position = max((r.notification.id for r in recordings), default=None) if recordings else self.log_head()
+        receipt: Receipt = {"position": position}
         if case is not None:
             receipt.update(docket_number=case.docket_number, version=case.version)
         receipt.update(extra)
@@ -332,7 +350,7 @@ class Docket(Application[UUID]):
 
     def schedule_hearing(self, docket_number: str, *, starts_at: datetime, courtroom: str, purpose: str, actor: Actor, duration_minutes: int = 60) -> Receipt:
         ensure_permitted(actor, "schedule_hearing")
-        starts_at = _aware(starts_at)
+        starts_at = _aware(starts_at, "starts_at")
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
@@ -346,7 +364,7 @@ class Docket(Application[UUID]):
 
     def reschedule_hearing(self, docket_number: str, hearing_id: str, *, starts_at: datetime, reason: str, actor: Actor) -> Receipt:
         ensure_permitted(actor, "reschedule_hearing")
-        starts_at = _aware(starts_at)
+        starts_at = _aware(starts_at, "starts_at")
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
@@ -422,8 +440,7 @@ class Docket(Application[UUID]):
             changed: list[Aggregate] = [case]
             new_case: Case | None = None
             if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in ("administrative", "civil", "criminal") and draft.get("transferred_to_track") != case.track:
-                decided_on = draft.get("decided_on") or clock.today()
-                year = (decided_on if isinstance(decided_on, date) else date.fromisoformat(str(decided_on))).year
+                year = case.normalize_ruling(draft)["decided_on"].year  # the draft's date, checked
                 # The requalified case is received on the ruling's date, and numbered in that year.
                 sequence = self._sequence(case.court, year, draft["transferred_to_track"], actor)
                 draft_now["transferred_to"] = sequence.issue_next(actor)
@@ -498,7 +515,8 @@ class Docket(Application[UUID]):
     def case_as_of(self, docket_number: str, moment: date | datetime) -> Case:
         """The case as it stood at the end of court-local ``moment`` (a date) or at an instant."""
         current = self.case(docket_number)
-        cutoff = clock.end_of_local_day(moment) if not isinstance(moment, datetime) else _aware(moment)
+        # The last day of the calendar has no day after it to end at; no event is recorded that late anyway.
+        cutoff = clock.end_of_local_day(min(moment, LAST_DAY)) if not isinstance(moment, datetime) else _aware(moment, "as_of")
         version = 0
         for stored in cast(Iterable[Any], self.events.get(current.id)):
             if stored.timestamp >= cutoff if not isinstance(moment, datetime) else stored.timestamp > cutoff:
@@ -557,11 +575,14 @@ def _uuid(value: str | UUID, field: str) -> UUID:
         raise NotFound(f"'{value}' is not a registry id", field=field) from None
 
 
-def _aware(moment: datetime) -> datetime:
+def _aware(moment: datetime, field: str) -> datetime:
     if moment.tzinfo is None:
         # A time typed at the court is court-local.
         moment = moment.replace(tzinfo=clock.COURT_TZ)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # the first hours of year 1, court-local: before any instant there is
+        raise InvalidValue(f"{moment:%Y-%m-%d %H:%M} is not a time the court can record", field=field) from None
 
 
 __all__ = ["Docket", "InvalidValue", "Receipt"]

@@ -603,7 +603,7 @@ class Case(CourtAggregate):
         if harm_found is not None:
             one_of(harm_found, HARMS, field="harm_found", what="harm severity")
         compensation = {}
-        for head, value in (draft.get("compensation") or {}).items():
+        for head, value in _mapping(draft.get("compensation"), field="compensation", what="Compensation").items():
             one_of(head, COMPENSATION_HEADS, field="compensation", what="compensation head")
             if value not in (None, ""):
                 compensation[head] = money(value, field=f"compensation.{head}")
@@ -614,7 +614,8 @@ class Case(CourtAggregate):
         if not pct.is_finite():  # NaN would break every comparison and the payable arithmetic
             raise InvalidValue("Contributory fault is a percentage", field="contributory_fault_pct")
         sanctions = []
-        for raw in draft.get("sanctions") or []:
+        for raw in _listed(draft.get("sanctions"), field="sanctions", what="Sanctions"):
+            raw = _mapping(raw, field="sanctions", what="Each sanction")
             sanction: dict[str, Any] = {"respondent_id": str(raw.get("respondent_id")), "kind": str(raw.get("kind"))}
             if raw.get("amount_mci") not in (None, ""):
                 try:
@@ -640,7 +641,7 @@ class Case(CourtAggregate):
             "disposition": disposition,
             "finding": finding,
             "harm_found": harm_found,
-            "liable_respondents": [str(r) for r in draft.get("liable_respondents") or []],
+            "liable_respondents": [str(r) for r in _listed(draft.get("liable_respondents"), field="liable_respondents", what="Liable respondents")],
             "sanctions": sanctions,
             "compensation": compensation,
             "contributory_fault_pct": pct,
@@ -775,6 +776,24 @@ class Case(CourtAggregate):
     def overdue_examinations(self, today: date) -> list[dict[str, Any]]:
         """Overdue is derived, never stored: pending past the due date."""
         return [e for e in self.examinations.values() if e["status"] == "ordered" and e["due_on"] < today]
+
+
+def _listed(value: Any, *, field: str, what: str) -> list[Any]:
+    """A list given in a draft (nothing: an empty one); anything else is refused, not iterated."""
+    if not value:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise InvalidValue(f"{what} are given as a list", field=field)
+    return list(value)
+
+
+def _mapping(value: Any, *, field: str, what: str) -> dict[str, Any]:
+    """A mapping given in a draft (nothing: an empty one); anything else is refused."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidValue(f"{what} is given as named values", field=field)
+    return value
 
 
 def _parse_date(value: Any, field: str) -> date:

@@ -8,7 +8,7 @@ recorded history, so a rule is stated once and checked in both directions.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,8 @@ HARMS_BY_TRACK: dict[str, tuple[str, ...]] = {
     "criminal": ("moderate", "serious", "death"),
     "civil": HARMS,
 }
+
+LATEST_HEARING = datetime(3000, 1, 1, tzinfo=UTC)  # as the API's dates, which end with 2999
 
 
 def a_or_an(word: str, *, capital: bool = True) -> str:
@@ -224,6 +226,9 @@ def ensure_hearing_schedulable(case: Case, starts_at: datetime, now: datetime) -
     (Double-booking is refused by the court's calendar, which sees every case.)"""
     if case.judge_id is None:
         raise HearingNotSchedulable("Assign a judge before scheduling a hearing", field="judge")
+    if starts_at >= LATEST_HEARING:
+        # Not a date any court keeps (and past the last instant a calendar can compute a hearing's end for).
+        raise InvalidValue(f"A hearing cannot be scheduled after {LATEST_HEARING.year - 1}", field="starts_at")
     if starts_at <= now:
         raise HearingNotSchedulable("A hearing must be scheduled to start in the future", field="starts_at")
 

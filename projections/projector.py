@@ -15,6 +15,7 @@ not work on SQLite, and polling behaves the same on both back ends.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -22,11 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as PersistenceInterfaceError
+from eventsourcing.persistence import OperationalError as PersistenceOperationalError
 from eventsourcing.persistence import Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from domain import clock
@@ -46,6 +50,10 @@ PROJECTIONS: dict[str, type[Projection]] = {
 PROJECTION_NAMES: tuple[str, ...] = tuple(PROJECTIONS)
 APPLICATION_NAME = Docket.name  # whose log the tracking rows follow
 DEFAULT_BATCH = 1000
+RECONNECT_ATTEMPTS = 30  # consecutive failed batches (about two minutes) before ``run`` gives up
+CONNECTION_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PersistenceOperationalError, PersistenceInterfaceError)
+
+log = logging.getLogger(__name__)
 
 
 def unknown_projections(names: Iterable[str]) -> list[str]:
@@ -212,12 +220,25 @@ class Projector:
         """
         stop = stop or threading.Event()
         processed = dict.fromkeys(self.projections, 0)
+        failures = 0
         while not stop.is_set():
             progressed = False
             for name in self.projections:
                 if stop.is_set():
                     break
-                count = self.process_batch(name)
+                try:
+                    count = self.process_batch(name)
+                except CONNECTION_ERRORS as error:
+                    # The database dropped the connection (restart, failover, a terminated backend):
+                    # the batch's transaction is lost whole, so trying again later projects it once.
+                    failures += 1
+                    if failures > RECONNECT_ATTEMPTS:
+                        raise
+                    log.warning("projection %s: the database is unreachable (%s); trying again", name, str(error).strip().splitlines()[0])
+                    stop.wait(min(5.0, 0.1 * 2**failures))
+                    progressed = True  # not caught up: look again
+                    break
+                failures = 0
                 if count:
                     progressed = True
                     processed[name] += count

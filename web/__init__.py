@@ -45,6 +45,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
+# Sent only on HTTPS requests (directly, or as the trusted proxy says with ``--behind-proxy``):
+# browsers ignore it over plain HTTP, and a forged X-Forwarded-Proto is not believed without the proxy fix.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -216,6 +219,8 @@ def _security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -119,8 +119,13 @@ def unflatten(values: Mapping[str, Any]) -> dict[str, Any]:
         parts = key.removesuffix("[]").split(".")
         node: dict[str, Any] = root
         for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+            child = node.get(part)
+            if not isinstance(child, dict):
+                # "a=x" beside "a.b=y" (only a forged form sends both): the group wins, the plain value goes.
+                child = node[part] = {}
+            node = child
+        if not isinstance(node.get(parts[-1]), dict):
+            node[parts[-1]] = value
     nested: dict[str, Any] = _lists(root)
     return nested
 

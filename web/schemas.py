@@ -312,7 +312,7 @@ class ExaminationSchema(CaseFormSchema):
 
     @pre_load
     def one_expert_is_a_list(self, data: Any, **_: Any) -> Any:
-        if isinstance(data.get("expert_ids"), str):
+        if isinstance(data, dict) and isinstance(data.get("expert_ids"), str):  # anything else is refused by the fields
             data = {**data, "expert_ids": [data["expert_ids"]]}
         return data
 
@@ -395,7 +395,7 @@ class RulingSchema(CaseFormSchema):
 
     @pre_load
     def one_respondent_is_a_list(self, data: Any, **_: Any) -> Any:
-        if isinstance(data.get("liable_respondents"), str):
+        if isinstance(data, dict) and isinstance(data.get("liable_respondents"), str):  # anything else is refused by the fields
             data = {**data, "liable_respondents": [data["liable_respondents"]]}
         return data
 
@@ -439,7 +439,7 @@ class ExpertSchema(FormSchema):
 
     @pre_load
     def one_specialty_is_a_list(self, data: Any, **_: Any) -> Any:
-        if isinstance(data.get("specialties"), str):
+        if isinstance(data, dict) and isinstance(data.get("specialties"), str):  # anything else is refused by the fields
             data = {**data, "specialties": [data["specialties"]]}
         return data
 

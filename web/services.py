@@ -9,6 +9,7 @@ shows every write at once. Either way a page shown after a write waits for it
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
 from projections import queries
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from projections.projector import Projector
     from projections.settings import Settings
     from web.documents import DocumentStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,8 +63,13 @@ class Services:
         if self.projector is not None:
             self.views_current()
             return True
-        if queries.wait_for(self.views, position, timeout=self.wait_seconds):
-            return True
+        try:
+            if queries.wait_for(self.views, position, timeout=self.wait_seconds):
+                return True
+        except DBAPIError as error:
+            # The write is stored; only waiting for the read models failed (the database dropped the
+            # connection). Failing the request now would tell the client a recorded write was not.
+            log.warning("read your writes: could not wait for position %s: %s", position, str(error).splitlines()[0])
         from flask import flash
         from flask_babel import gettext as _
 
