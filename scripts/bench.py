@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench.add_argument("--quick", action="store_true", help="small sizes, a few minutes")
     bench.add_argument("--cases", type=int, action="append", metavar="N", help="docket size(s) to measure (repeatable)")
     bench.add_argument("--no-http", action="store_true", help="skip the HTTP load test")
+    bench.add_argument("--no-stress", action="store_true", help="skip the load-and-fault run through the API")
     bench.add_argument("--output-dir", type=Path, default=RESULTS)
     bench.set_defaults(func=cmd_bench)
 
@@ -171,10 +172,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     started = time.monotonic()
     growth = [run_size(base, cases, http_seconds=http_seconds) for cases in sizes]
     read = run_read(base)
+    stress: dict[str, Any] | None = None
+    if not args.no_stress:
+        stress_module = _bench_module("bench_stress")
+        with fresh(base, "stress") as settings:
+            stress = stress_module.bench_stress(settings, clerks=8 if args.quick else 24, seconds=15 if args.quick else 60)
+        say(stress_module.summary_line("stress", stress))
     suffix = ("-postgresql" if base.database_url else "-sqlite") + ("-quick" if args.quick else "")
     document = {
         "measured_at": datetime.now(tz=UTC).isoformat(), "quick": bool(args.quick), "machine": about,
-        "seconds": round(time.monotonic() - started), "read": read, "growth": growth,
+        "seconds": round(time.monotonic() - started), "read": read, "growth": growth, "stress": stress,
     }
     path = args.output_dir / f"bench{suffix}.json"
     path.write_text(json.dumps(document, indent=2))
