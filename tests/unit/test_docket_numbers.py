@@ -120,7 +120,8 @@ def test_clerks_filing_at_the_same_moment_get_distinct_consecutive_numbers() -> 
         thread.join()
 
     assert failures == []
-    assert app.conflicts >= clerks - 1  # the clerks really did draw the same number at first
+    # Whether the clerks drew the same number first depends on the scheduler (app.conflicts counts it);
+    # the real stores' race is proved in tests/integration/test_event_store.py. Here: the numbers.
     assert sorted(issued) == [f"ALA-2025-C-{n:05d}" for n in range(1, clerks * filings_each + 1)]
     assert [court.app.case(number).docket_number for number in sorted(issued)] == sorted(issued)
 
