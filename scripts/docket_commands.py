@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -40,6 +41,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     events.add_argument("--after", type=int, default=0, metavar="POSITION", help="only events after this log position")
     events.set_defaults(func=cmd_export_events)
 
+    imports = subparsers.add_parser("import", help="load data")
+    import_sub = imports.add_subparsers(dest="import_command", required=True, metavar="WHAT")
+    load = import_sub.add_parser(
+        "events",
+        help="load an export (medcourt export events) into a new, empty store, re-checking every rule and re-sealing the hash chains",
+    )
+    load.add_argument("--input", "-i", metavar="FILE", help="read FILE instead of standard input")
+    load.add_argument("--batch-size", type=_positive, default=2000, metavar="N", help="events per transaction (default 2000)")
+    load.set_defaults(func=cmd_import_events)
+
     key = subparsers.add_parser("key", help="the encryption key of the event store")
     key_sub = key.add_subparsers(dest="key_command", required=True, metavar="ACTION")
     key_sub.add_parser("generate", help="print a new random key (for MEDCOURT_CIPHER_KEY)").set_defaults(func=cmd_key_generate)
@@ -54,6 +65,16 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a positive whole number")
+    return number
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -155,6 +176,43 @@ def cmd_export_events(args: argparse.Namespace) -> int:
             out.close()
     if progress:
         progress.done()
+    return 0
+
+
+def read_records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line of an export; a line that is not a record is refused."""
+    from domain.replay import ImportRefused
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            raise ImportRefused(f"line {number}: not a JSON record ({error})") from None
+        if not isinstance(record, dict) or not {"aggregate", "aggregate_id", "version", "type", "recorded_at", "data"} <= record.keys():
+            raise ImportRefused(f"line {number}: not an exported event (aggregate, aggregate_id, version, type, recorded_at, data)")
+        yield number, record
+
+
+def cmd_import_events(args: argparse.Namespace) -> int:
+    from domain.replay import import_log
+
+    current = settings()
+    docket = open_docket(current, create_tables=True)
+    schema.upgrade(current)  # the read models' tables, so that 'projections run' can follow
+    source = open(args.input, encoding="utf-8") if args.input else sys.stdin  # noqa: SIM115
+    progress = Progress("imported events")
+    try:
+        report = import_log(docket, read_records(source), batch_size=args.batch_size, on_batch=progress.advance)
+    finally:
+        if args.input:
+            source.close()
+    elapsed = progress.done()
+    rate = report.events / elapsed if elapsed else 0.0
+    kept = "every event at its exported position" if not report.renumbered else f"{report.renumbered} events at a new position (the source's log had gaps)"
+    print(f"Imported {report.events} events in {report.transactions} transactions ({rate:,.0f} events/s), {report.snapshots} snapshots; {kept}.")
+    print("Fill the read models with: medcourt projections run --until-caught-up")
     return 0
 
 
