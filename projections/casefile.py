@@ -14,6 +14,7 @@ from typing import Any
 
 from domain.case import Case
 from projections.base import Projection, local_day, tiyn, utc
+from projections.search import case_search_text, with_name
 from projections.tables import (
     HEADS,
     appeals,
@@ -88,6 +89,7 @@ class CaseFileProjection(Projection):
     @process_event.register
     def _filed(self, event: Case.CaseFiled, position: int) -> None:
         case_id = str(event.originator_id)
+        found_by = case_search_text(event.docket_number, [event.claimant, *event.respondents, *([event.authority] if event.authority else []), *event.representatives])
         claimed = {f"claimed_{head}": tiyn(event.claimed.get(head)) or 0 for head in HEADS}
         self.buffer(cases).insert(
             case_id=case_id, docket_number=event.docket_number, track=event.track, court=event.court,
@@ -97,6 +99,7 @@ class CaseFileProjection(Projection):
             claimant_relation=event.claimant["relation"], summary=event.summary, **claimed,
             transferred_from=event.transferred_from, transferred_to=None, rulings_count=0, reopenings_count=0,
             version=event.originator_version, filed_at=utc(event.timestamp), updated_at=utc(event.timestamp),
+            search_text=found_by,
         )
         parties = self.buffer(case_parties)
         parties.insert(case_id=case_id, position=0, role="claimant", kind="person", name=event.claimant["name"])
@@ -127,6 +130,7 @@ class CaseFileProjection(Projection):
             changes = {name: corrections[name] for name in ("summary", "specialty", "incident_date", "received_on") if name in corrections}
             if "claimant_name" in corrections:
                 changes["claimant_name"] = corrections["claimant_name"]
+                changes["search_text"] = with_name(case["search_text"], corrections["claimant_name"])
                 claimant = self.buffer(case_parties).get(self.db, case_id, 0)
                 if claimant is not None:
                     self.buffer(case_parties).update(claimant, name=corrections["claimant_name"])

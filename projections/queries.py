@@ -24,6 +24,7 @@ from domain import clock
 from domain.application import Docket
 from domain.rules import may_see_sealed_case
 from projections import tables as t
+from projections.search import text_match
 from projections.statistics import AGE_BANDS, age_band, money
 
 APPLICATION_NAME = Docket.name  # whose event log the tracking rows follow
@@ -89,19 +90,6 @@ def may_see(row: Any, viewer: Viewer) -> bool:
 # --- docket search --------------------------------------------------------------------------------------------------
 
 
-def _text_match(text: str) -> ColumnElement[bool]:
-    """Docket number, or any party's name, certificate number or BIN, containing ``text`` (any case)."""
-    parties = exists().where(
-        t.case_parties.c.case_id == t.cases.c.case_id,
-        or_(
-            t.case_parties.c.name.icontains(text, autoescape=True),
-            t.case_parties.c.certificate_no.icontains(text, autoescape=True),
-            t.case_parties.c.bin.icontains(text, autoescape=True),
-        ),
-    )
-    return or_(t.cases.c.docket_number.icontains(text, autoescape=True), parties)
-
-
 def _case_filters(court: str | None, track: str | None, status: str | None, judge_id: str | None) -> list[ColumnElement[bool]]:
     where = []
     if court:
@@ -147,16 +135,19 @@ def search_cases(
 ) -> Page:
     """The docket search: cases matching every filter given, newest receipt first, one page.
 
-    ``text`` matches the docket number or any party's (claimant's, respondent's, authority's,
-    representative's) name, certificate number or BIN, case-insensitively. Each item has
+    ``text`` is words: a case matches when its docket number and its parties' (claimant's,
+    respondent's, authority's, representative's) names, certificate numbers and BINs contain
+    every one of them, in any case and any alphabet (``projections.search``, an index, no scan). Each item has
     docket_number, track, court, specialty, status, sealed, judge_id, judge_name, received_on,
     claimant_name, decided_on, disposition, finding, version and ``respondents`` (name, kind,
     certificate_no, bin). Sealed cases appear only for viewers R11 allows.
     """
     page, per_page = _paging(page, per_page)
     where = [visible_to(viewer), *_case_filters(court, track, status, judge_id)]
-    if text and text.strip():
-        where.append(_text_match(text.strip()))
+    if text:
+        matching = text_match(conn.dialect.name, text)
+        if matching is not None:
+            where.append(matching)
     total = conn.execute(select(func.count()).select_from(t.cases).where(*where)).scalar_one()
     query = (
         select(t.cases).where(*where)

@@ -86,6 +86,9 @@ cases = Table(
     Column("version", Integer, nullable=False),
     Column("filed_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # Docket number and every party's name, certificate number and BIN, folded (projections.search).
+    # Indexed by a trigram GIN index on PostgreSQL and the FTS5 table cases_fts on SQLite (revision 0005).
+    Column("search_text", Text, nullable=False, server_default=""),
     Index("ix_cases_court_status", "court", "status"),
     Index("ix_cases_judge_status", "judge_id", "status"),
     Index("ix_cases_received_on", "received_on"),

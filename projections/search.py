@@ -1,0 +1,78 @@
+"""Docket search by words: the folded text a case is found by, and the query that finds it without a scan.
+
+Each case row keeps ``search_text``: its docket number and every party's name,
+certificate number and BIN, Unicode-normalized (NFKC) and case-folded in Python, so
+Kazakh and Russian names (Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І, Ё...) match whatever case they are
+typed in, on either database and whatever its locale. A query matches the cases whose
+text contains every one of its words. The text is indexed where it lives:
+
+- PostgreSQL: a trigram GIN index (``pg_trgm``, ``gin_trgm_ops``) answers ``LIKE '%word%'``;
+- SQLite: an FTS5 table with the ``trigram`` tokenizer (``cases_fts``, kept in step with
+  ``cases`` by triggers) answers ``MATCH '"word"'``; words shorter than three characters,
+  which trigrams cannot index, are checked on the rows the longer words found.
+
+Revision ``0005`` creates both and fills ``search_text`` for cases projected before it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, literal, select, text
+
+from projections import tables as t
+
+TRIGRAM = 3
+SEARCH_INDEXES = frozenset({"ix_cases_search_text_trgm"})  # PostgreSQL's; SQLite's index is the table cases_fts
+
+
+def fold(value: str) -> str:
+    """Text as the search compares it: NFKC, case-folded, runs of white space as one space."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def words(query: str) -> list[str]:
+    """The distinct folded words of a query, in order."""
+    return list(dict.fromkeys(fold(query).split()))
+
+
+def case_search_text(docket_number: str, parties: Iterable[dict[str, Any]]) -> str:
+    """The text a case is found by: its docket number, then each party's name, certificate number and BIN."""
+    pieces = [docket_number]
+    for party in parties:
+        pieces.extend(str(party[key]) for key in ("name", "certificate_no", "bin") if party.get(key))
+    return fold(" ".join(pieces))
+
+
+def with_name(search_text: str, name: str) -> str:
+    """After a corrected name: the case is found by the corrected and the recorded name alike
+    (the docket keeps both, and so does its history)."""
+    folded = fold(name)
+    return search_text if f" {folded} " in f" {search_text} " else f"{search_text} {folded}"
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_match(dialect: str, query: str) -> ColumnElement[bool] | None:
+    """SQL for "the case's text contains every word of ``query``", served by the dialect's index.
+    None when the query has no words."""
+    found = words(query)
+    if not found:
+        return None
+    column = t.cases.c.search_text
+    if dialect == "sqlite":
+        long_words = [w for w in found if len(w) >= TRIGRAM]
+        short = [func.instr(column, literal(w)) > 0 for w in found if len(w) < TRIGRAM]
+        if not long_words:
+            return and_(*short)
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        indexed = t.cases.c.case_id.in_(
+            select(text("cases.case_id")).select_from(text("cases_fts JOIN cases ON cases.rowid = cases_fts.rowid"))
+            .where(text("cases_fts MATCH :match").bindparams(match=match))
+        )
+        return and_(indexed, *short)
+    return and_(*(column.like(f"%{_like_escaped(w)}%", escape="\\") for w in found))
