@@ -30,7 +30,7 @@ from domain.calendar import CourtCalendar
 from domain.case import Case, case_id_for
 from domain.docket_numbers import DOCKET_PATTERN, DocketSequence, is_docket_number, sequence_id
 from domain.errors import DomainError
-from domain.records import event_data, plain
+from domain.records import event_data, event_record, plain
 from domain.registry import Expert, Judge, Mediator
 from domain.rulebook import Rulebook
 from domain.verification import History, _check_case_event
@@ -146,6 +146,7 @@ class Replay:
         self.registries: dict[UUID, History] = {}
         self.load = load or (lambda _id: None)
         self.filed_unchecked: list[str] = []
+        self.waited: set[str] = set()
         self.filed_per_sequence: Counter[UUID] = Counter()
 
     def apply(self, record: dict[str, Any]) -> Any:
@@ -189,21 +190,30 @@ class Replay:
             with clock.frozen_at(event.timestamp):
                 _check_case_event(aggregate, event, name, self.registries)
 
-    def check_numbers(self) -> None:
-        """R13: every case filed since the last call was numbered by its court's sequence."""
+    def check_numbers(self, final: bool = False) -> None:
+        """R13: every case filed since the last call was numbered by its court's sequence.
+
+        A case and the number it was filed under are saved in one transaction, so they are
+        neighbours in the log; a batch may end between them, and a number not issued yet is
+        looked for again at the next call (unless ``final``)."""
+        waiting: list[str] = []
         for number in self.filed_unchecked:
             match = DOCKET_PATTERN.match(number)
             assert match is not None  # checked when the case was filed
             sequence_key = sequence_id(match["court"], int(match["year"]), _TRACK_OF_LETTER[match["letter"]])
             sequence = self.aggregates.get(sequence_key) or self.load(sequence_key)
             if not isinstance(sequence, DocketSequence) or sequence.last_issued < int(match["seq"]):
-                raise ImportRefused(f"{number} v1 CaseFiled: R13: the docket number was never issued by its sequence")
+                if final or number in self.waited:
+                    raise ImportRefused(f"{number} v1 CaseFiled: R13: the docket number was never issued by its sequence")
+                waiting.append(number)
+                continue
             self.filed_per_sequence[sequence_key] += 1
-        self.filed_unchecked.clear()
+        self.filed_unchecked = waiting
+        self.waited = set(waiting)
 
     def check_no_gaps(self) -> None:
         """R13 at the end: each sequence issued exactly as many numbers as cases were filed under it."""
-        self.check_numbers()
+        self.check_numbers(final=True)
         for aggregate_id, aggregate in list(self.aggregates.items()):
             if isinstance(aggregate, DocketSequence) and aggregate.last_issued != self.filed_per_sequence[aggregate_id]:
                 raise ImportRefused(
@@ -241,17 +251,20 @@ def import_log(
     batch_size: int = 2000,
     keep: int = 20000,
     on_batch: Callable[[int], None] = lambda n: None,
+    resume: bool = False,
 ) -> ImportReport:
     """Load ``(line number, record)`` pairs of an export into ``docket``'s empty event store.
 
     Each record is re-judged and re-sealed by a ``Replay``; the events are written
     ``batch_size`` to a transaction, straight to the recorder, and the snapshots the
     docket would have taken are taken on the way. A refusal names the line; the
-    transactions before it stay stored (import again into a new database).
+    transactions before it stay stored: ``resume`` continues such an import, or adds to a store
+    whose events are the export's first ones (they must be identical, and are replayed, not stored).
     """
     held = docket.log_head()
-    if held:
+    if held and not resume:
         raise ImportRefused(f"the event store already holds {held} events; import into a new, empty database (without 'medcourt init')")
+    already = docket.iter_log(batch=1000) if held else iter(())
 
     def stored(aggregate_id: UUID) -> Any:
         try:
@@ -288,6 +301,13 @@ def import_log(
     try:
         for number, record in records:
             line = number
+            if held:
+                position, stored_event = next(already)
+                if event_record(stored_event, position) != record:
+                    raise ImportRefused(f"the store already holds another event at position {position}; resume only the import it began with")
+                replay.apply(record)  # its state and its rules, not stored again
+                held -= 1
+                continue
             event = replay.apply(record)
             events.append(docket.mapper.to_stored_event(event))
             positions.append(int(record.get("position") or 0))
@@ -299,6 +319,8 @@ def import_log(
                 snapshots.append(docket.mapper.to_stored_event(snapshot_class.take(aggregate)))
             if len(events) >= batch_size:
                 flush()
+        if held:
+            raise ImportRefused(f"the store holds {held} more events than the export; resume only the import it began with")
         flush()
         replay.check_no_gaps()
     except ImportRefused as refused:

@@ -328,6 +328,28 @@ def generate(docket: Docket, cases: int, seed: int, today: date | None = None, p
     return world
 
 
+def generate_through_import(docket: Docket, cases: int, seed: int, today: date | None = None, progress: Progress | None = None) -> World:
+    """``generate`` into a scratch docket held in memory, then its log into ``docket`` by ``import_log``.
+
+    The same services decide the same events as ``generate`` would store directly (the
+    scratch docket starts from ``docket``'s own log, its rulebook), but no command waits for
+    a commit: the import re-checks every rule, re-seals the chains and writes the events
+    thousands to a transaction. The scratch docket holds the whole demo in memory.
+    """
+    from domain.records import event_record
+    from domain.replay import import_log
+
+    scratch = Docket(env={
+        "PERSISTENCE_MODULE": "eventsourcing.popo", "IS_SNAPSHOTTING_ENABLED": "y",
+        "AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y",
+    })
+    import_log(scratch, ((p, event_record(e, p)) for p, e in docket.iter_log(batch=1000)))
+    world = generate(scratch, cases, seed, today, progress)
+    import_log(docket, ((p, event_record(e, p)) for p, e in scratch.iter_log(batch=1000)), resume=True)
+    world.docket = docket
+    return world
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = subparsers.add_parser("demo", help="fill the docket with realistic demo data (deterministic per seed)")
     demo.add_argument("--cases", type=int, default=500, help="how many cases (default 500)")
@@ -335,6 +357,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="simulate up to this day (default: today)")
     demo.add_argument("--password", help="password of the demo users clerk, judge, analyst and admin (default: generated and printed)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) when the docket already has data")
+    demo.add_argument(
+        "--fast", action="store_true",
+        help="for large dockets: simulate in memory, then load the result with 'import events' (rules re-checked, batched transactions)",
+    )
     demo.set_defaults(func=cmd_demo)
 
 
@@ -383,7 +409,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("medcourt demo: --password needs at least 10 characters", file=sys.stderr)
         return 2
     progress = Progress("demo steps")
-    world = generate(docket, args.cases, args.seed, args.today, progress)
+    if args.fast:
+        world = generate_through_import(docket, args.cases, args.seed, args.today, progress)
+    else:
+        world = generate(docket, args.cases, args.seed, args.today, progress)
     elapsed = progress.done()
     rulings = {k: v for k, v in sorted(world.outcomes.items())}
     print(f"Demo docket: {args.cases} cases (seed {args.seed}), {docket.log_head()} events in {elapsed:.1f}s.")

@@ -49,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     load.add_argument("--input", "-i", metavar="FILE", help="read FILE instead of standard input")
     load.add_argument("--batch-size", type=_positive, default=2000, metavar="N", help="events per transaction (default 2000)")
+    load.add_argument("--resume", action="store_true", help="continue an import that stopped: the events already stored must be the export's first ones")
     load.set_defaults(func=cmd_import_events)
 
     key = subparsers.add_parser("key", help="the encryption key of the event store")
@@ -204,7 +205,7 @@ def cmd_import_events(args: argparse.Namespace) -> int:
     source = open(args.input, encoding="utf-8") if args.input else sys.stdin  # noqa: SIM115
     progress = Progress("imported events")
     try:
-        report = import_log(docket, read_records(source), batch_size=args.batch_size, on_batch=progress.advance)
+        report = import_log(docket, read_records(source), batch_size=args.batch_size, on_batch=progress.advance, resume=args.resume)
     finally:
         if args.input:
             source.close()
