@@ -61,16 +61,68 @@ class Bare(Application[Any]):
         transcoder.register(DateAsISO())
 
 
-def bench_append(medcourt: Settings, bare: Settings, raw: Settings, cases: int, seed: int = 1) -> dict[str, Any]:
+def bench_append(
+    medcourt: Settings, bare: Settings, raw: Settings, cases: int, seed: int = 1, *,
+    imported: Settings | None = None, fast: bool = False, references: bool = True,
+) -> dict[str, Any]:
     """Filing ``cases`` demo cases with their histories through Medcourt's services, vs the same
-    events in the same transactions through a bare eventsourcing Application, vs raw executemany."""
+    events in the same transactions through a bare eventsourcing Application, vs raw executemany;
+    and the docket's export loaded into ``imported`` by ``import_log`` (rules re-checked, chains
+    re-sealed, batched transactions).
+
+    ``fast`` builds the docket the way ``medcourt demo --fast`` does (simulated in memory, then
+    imported), for sizes the services would take hours to file one command at a time; then
+    ``medcourt_seconds`` is that build, not the services' own append. Without ``references``
+    the bare library and raw INSERT are not run (their figures are None)."""
+    from domain.records import event_record
+    from domain.replay import import_log
+    from scripts.demo import generate_through_import
+
     docket = Docket(env=medcourt.event_store_env(create_tables=True))
     docket.install_default_rulebook()
-    sizes = _counting(docket)
+    sizes: list[int] = []
     started = time.perf_counter()
-    generate(docket, cases, seed, today=DEMO_TODAY)
+    if fast:
+        import scripts.demo as demo
+
+        scratch_generate = demo.generate
+
+        def counted_generate(scratch: Docket, *args: Any, **kwargs: Any) -> Any:
+            sizes_of_scratch = _counting(scratch)
+            try:
+                return scratch_generate(scratch, *args, **kwargs)
+            finally:
+                sizes.extend(sizes_of_scratch)
+
+        demo.generate = counted_generate  # type: ignore[assignment]
+        try:
+            generate_through_import(docket, cases, seed, today=DEMO_TODAY)
+        finally:
+            demo.generate = scratch_generate  # type: ignore[assignment]
+    else:
+        sizes = _counting(docket)
+        generate(docket, cases, seed, today=DEMO_TODAY)
     medcourt_seconds = time.perf_counter() - started
     events = sum(sizes)
+
+    import_figures: dict[str, Any] = {}
+    if imported is not None:
+        target = Docket(env=imported.event_store_env(create_tables=True))
+        started = time.perf_counter()
+        report = import_log(target, ((p, event_record(e, p)) for p, e in docket.iter_log(batch=2000)))
+        import_seconds = time.perf_counter() - started
+        target.close()
+        import_figures = {
+            "import_seconds": round(import_seconds, 3), "import_events_per_s": round(report.events / import_seconds),
+            "import_transactions": report.transactions,
+        }
+    common = {
+        "cases": cases, "events": events, "transactions": len(sizes), "built_by": "demo --fast (in memory, then import)" if fast else "services",
+        "medcourt_seconds": round(medcourt_seconds, 3), "medcourt_events_per_s": round(events / medcourt_seconds), **import_figures,
+    }
+    if not references:
+        return {**common, "bare_library_seconds": None, "bare_library_events_per_s": None, "raw_insert_seconds": None,
+                "raw_insert_events_per_s": None, "overhead_vs_bare_library": None, "overhead_vs_raw_insert": None, "import_to_bare_library": None}
 
     env = {k: v for k, v in bare.event_store_env(create_tables=True).items() if k != "IS_SNAPSHOTTING_ENABLED"}
     env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
@@ -84,11 +136,8 @@ def bench_append(medcourt: Settings, bare: Settings, raw: Settings, cases: int, 
 
     raw_seconds = _raw_insert(docket, raw)
     return {
-        "cases": cases,
-        "events": events,
-        "transactions": len(sizes),
-        "medcourt_seconds": round(medcourt_seconds, 3),
-        "medcourt_events_per_s": round(events / medcourt_seconds),
+        **common,
+        "import_to_bare_library": round(import_figures["import_events_per_s"] * bare_seconds / events, 2) if import_figures else None,
         "bare_library_seconds": round(bare_seconds, 3),
         "bare_library_events_per_s": round(events / bare_seconds),
         "raw_insert_seconds": round(raw_seconds, 3),
