@@ -146,3 +146,41 @@ def test_import_refuses_a_store_that_holds_events_and_a_line_that_is_not_a_recor
     assert main(["init"]) == 0
     capsys.readouterr()
     assert "already holds" in _refusal(settings, sqlite_export, capsys)
+
+
+def test_an_interrupted_import_resumes_where_it_stopped(
+    settings: Settings, sqlite_export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first 1,000 events arrive (the copy was cut short), then the whole export with --resume.
+    lines = sqlite_export.read_text().splitlines(keepends=True)
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(lines[:1000]))
+    assert main(["import", "events", "--input", str(first), "--batch-size", "300"]) == 0
+    assert main(["import", "events", "--input", str(sqlite_export), "--resume"]) == 0
+    again = tmp_path / "again.jsonl"
+    assert main(["export", "events", "--output", str(again)]) == 0
+    assert again.read_bytes() == sqlite_export.read_bytes()
+
+    # Resuming with another docket's export is refused: the stored events are not its first ones.
+    other = tmp_path / "other.jsonl"
+    _rewrite(sqlite_export, other, lambda records: [{**r, "recorded_at": r["recorded_at"].replace("Z", "1Z") if r["position"] == 3 else r["recorded_at"]} for r in records])
+    capsys.readouterr()
+    assert main(["import", "events", "--input", str(other), "--resume"]) == 2
+    assert "already holds another event at position 3" in capsys.readouterr().err
+
+
+def test_demo_fast_builds_through_import_a_docket_that_verifies(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init"]) == 0
+    assert main(["demo", "--fast", "--cases", "80", "--seed", "5", "--today", TODAY, "--password", "medcourt-demo"]) == 0
+    assert "Demo docket: 80 cases" in capsys.readouterr().out
+    assert main(["verify"]) == 0
+    verified = capsys.readouterr().out
+    assert "clean" in verified
+    fast = tmp_path / "fast.jsonl"
+    assert main(["export", "events", "--output", str(fast)]) == 0
+    records = [json.loads(line) for line in fast.read_text().splitlines()]
+    # One log, init's rulebook first, no gaps; 80 filings plus the cases transfers opened.
+    assert [r["position"] for r in records] == list(range(1, len(records) + 1))
+    assert [r["type"] for r in records[:2]] == ["RulebookEstablished", "RulebookVersionAdopted"]
+    filed = sum(1 for r in records if r["type"] == "CaseFiled")
+    assert filed >= 80 and f"({filed} cases, {len(records)} events)" in verified
