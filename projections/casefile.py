@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.case import Case
 from projections.base import Projection, local_day, tiyn, utc
-from projections.search import case_search_text, with_name
+from projections.search import case_search_text, with_corrected
 from projections.tables import (
     HEADS,
     appeals,
@@ -89,7 +89,9 @@ class CaseFileProjection(Projection):
     @process_event.register
     def _filed(self, event: Case.CaseFiled, position: int) -> None:
         case_id = str(event.originator_id)
-        found_by = case_search_text(event.docket_number, [event.claimant, *event.respondents, *([event.authority] if event.authority else []), *event.representatives])
+        found_by = case_search_text(
+            event.docket_number, [event.claimant, *event.respondents, *([event.authority] if event.authority else []), *event.representatives], event.summary,
+        )
         claimed = {f"claimed_{head}": tiyn(event.claimed.get(head)) or 0 for head in HEADS}
         self.buffer(cases).insert(
             case_id=case_id, docket_number=event.docket_number, track=event.track, court=event.court,
@@ -130,10 +132,12 @@ class CaseFileProjection(Projection):
             changes = {name: corrections[name] for name in ("summary", "specialty", "incident_date", "received_on") if name in corrections}
             if "claimant_name" in corrections:
                 changes["claimant_name"] = corrections["claimant_name"]
-                changes["search_text"] = with_name(case["search_text"], corrections["claimant_name"])
                 claimant = self.buffer(case_parties).get(self.db, case_id, 0)
                 if claimant is not None:
                     self.buffer(case_parties).update(claimant, name=corrections["claimant_name"])
+            for corrected in ("claimant_name", "summary"):
+                if corrections.get(corrected):
+                    changes["search_text"] = with_corrected(changes.get("search_text", case["search_text"]), corrections[corrected])
             self.buffer(cases).update(case, **changes)
         elif event.entry_type == "ExpertReportSubmitted" and "received_on" in corrections:
             for row in self.buffer(examinations).find(self.db, case_id, reported_version=event.corrects_version):

@@ -135,9 +135,9 @@ def search_cases(
 ) -> Page:
     """The docket search: cases matching every filter given, newest receipt first, one page.
 
-    ``text`` is words: a case matches when its docket number and its parties' (claimant's,
-    respondent's, authority's, representative's) names, certificate numbers and BINs contain
-    every one of them, in any case and any alphabet (``projections.search``, an index, no scan). Each item has
+    ``text`` is words: a case matches when its docket number, its parties' (claimant's,
+    respondent's, authority's, representative's) names, certificate numbers and BINs, and its
+    summary contain every one of them, in any case and any alphabet (``projections.search``, an index, no scan). Each item has
     docket_number, track, court, specialty, status, sealed, judge_id, judge_name, received_on,
     claimant_name, decided_on, disposition, finding, version and ``respondents`` (name, kind,
     certificate_no, bin). Sealed cases appear only for viewers R11 allows.

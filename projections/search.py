@@ -1,7 +1,7 @@
 """Docket search by words: the folded text a case is found by, and the query that finds it without a scan.
 
-Each case row keeps ``search_text``: its docket number and every party's name,
-certificate number and BIN, Unicode-normalized (NFKC) and case-folded in Python, so
+Each case row keeps ``search_text``: its docket number, every party's name,
+certificate number and BIN, and its summary, Unicode-normalized (NFKC) and case-folded in Python, so
 Kazakh and Russian names (Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І, Ё...) match whatever case they are
 typed in, on either database and whatever its locale. A query matches the cases whose
 text contains every one of its words. The text is indexed where it lives:
@@ -38,18 +38,19 @@ def words(query: str) -> list[str]:
     return list(dict.fromkeys(fold(query).split()))
 
 
-def case_search_text(docket_number: str, parties: Iterable[dict[str, Any]]) -> str:
-    """The text a case is found by: its docket number, then each party's name, certificate number and BIN."""
+def case_search_text(docket_number: str, parties: Iterable[dict[str, Any]], summary: str = "") -> str:
+    """The text a case is found by: its docket number, each party's name, certificate number and BIN, its summary."""
     pieces = [docket_number]
     for party in parties:
         pieces.extend(str(party[key]) for key in ("name", "certificate_no", "bin") if party.get(key))
+    pieces.append(summary)
     return fold(" ".join(pieces))
 
 
-def with_name(search_text: str, name: str) -> str:
-    """After a corrected name: the case is found by the corrected and the recorded name alike
+def with_corrected(search_text: str, value: str) -> str:
+    """After a corrected name or summary: the case is found by the corrected and the recorded text alike
     (the docket keeps both, and so does its history)."""
-    folded = fold(name)
+    folded = fold(value)
     return search_text if f" {folded} " in f" {search_text} " else f"{search_text} {folded}"
 
 

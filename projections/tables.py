@@ -86,7 +86,7 @@ cases = Table(
     Column("version", Integer, nullable=False),
     Column("filed_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
-    # Docket number and every party's name, certificate number and BIN, folded (projections.search).
+    # Docket number, every party's name, certificate number and BIN, and the summary, folded (projections.search).
     # Indexed by a trigram GIN index on PostgreSQL and the FTS5 table cases_fts on SQLite (revision 0005).
     Column("search_text", Text, nullable=False, server_default=""),
     Index("ix_cases_court_status", "court", "status"),

@@ -22,11 +22,11 @@ ADMIN = Viewer("admin")
 HOSPITAL = {"kind": "organization", "name": "Қалалық аурухана № 4", "bin": "123456789012"}
 
 
-def civil(claimant: str, respondents: list[dict[str, str]]) -> dict[str, object]:
+def civil(claimant: str, respondents: list[dict[str, str]], summary: str = "") -> dict[str, object]:
     return dict(
         track="civil", court="ALA", received_on=TODAY - timedelta(days=5), specialty="surgery", alleged_harm="serious",
         incident_date=TODAY - timedelta(days=60), claimant={"name": claimant}, respondents=respondents,
-        claimed={"real_damage": "500000"}, actor=CLERK,
+        claimed={"real_damage": "500000"}, summary=summary, actor=CLERK,
     )
 
 
@@ -39,9 +39,13 @@ def docket_and_views(settings: Settings) -> Iterator[tuple[Docket, Engine, dict[
         docket.install_default_rulebook()
         filed["kazakh"] = docket.file_case(**civil("Әйгерім Нұрғалиқызы", [HOSPITAL]))["docket_number"]
         filed["russian"] = docket.file_case(**civil("Ёлкин Пётр Семёнович", [{"kind": "specialist", "name": "Ирина ЩЕРБАКОВА", "certificate_no": "KZ-SP-0042"}]))["docket_number"]
-        filed["latin"] = docket.file_case(**civil("Aigerim Sadykova", [{"kind": "organization", "name": "Private Clinic 'Densaulyk-2'", "bin": "210987654321"}]))["docket_number"]
+        filed["latin"] = docket.file_case(**civil(
+            "Aigerim Sadykova", [{"kind": "organization", "name": "Private Clinic 'Densaulyk-2'", "bin": "210987654321"}],
+            summary="Перфорация кишечника после лапароскопии",
+        ))["docket_number"]
         filed["corrected"] = docket.file_case(**civil("Ахметов Ерлан", [HOSPITAL]))["docket_number"]
         docket.correct_entry(filed["corrected"], corrects_version=1, reason="Misspelt", corrections={"claimant_name": "Ахмедов Ерлан"}, actor=CLERK)
+        docket.correct_entry(filed["corrected"], corrects_version=1, reason="Incomplete", corrections={"summary": "Осложнение после аппендэктомии"}, actor=CLERK)
     with Projector(settings, docket=docket) as projector:
         projector.catch_up()
     engine = create_engine(settings.views_url)
@@ -69,6 +73,7 @@ def test_kazakh_and_russian_names_match_in_any_case(docket_and_views: tuple[Dock
     assert found(engine, "ПЁТР ёлкин") == {filed["russian"]}  # every word, in any order
     assert found(engine, "аурухана") == {filed["kazakh"], filed["corrected"]}
     assert found(engine, "AIGERIM densaulyk") == {filed["latin"]}
+    assert found(engine, "ЛАПАРОСКОПИИ перфорация") == {filed["latin"]}  # words of the summary
 
 
 def test_every_word_must_match_and_short_words_count_too(docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:
@@ -82,10 +87,11 @@ def test_every_word_must_match_and_short_words_count_too(docket_and_views: tuple
     assert found(engine, "100%") == set()  # LIKE wildcards are words, not patterns
 
 
-def test_a_corrected_name_is_found_and_so_is_the_recorded_one(docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:
+def test_a_corrected_name_or_summary_is_found_and_so_is_the_recorded_one(docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:
     _, engine, filed = docket_and_views
     assert found(engine, "ахмедов") == {filed["corrected"]}
     assert found(engine, "ахметов") == {filed["corrected"]}
+    assert found(engine, "аппендэктомии") == {filed["corrected"]}
 
 
 def test_the_search_is_answered_by_an_index_not_a_scan(settings: Settings, docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:

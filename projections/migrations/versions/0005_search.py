@@ -1,7 +1,7 @@
 """Docket search by words without a scan: cases.search_text and its index.
 
-``search_text`` holds a case's docket number and every party's name, certificate
-number and BIN, folded in Python (``projections.search.fold``); existing rows are
+``search_text`` holds a case's docket number, every party's name, certificate
+number and BIN, and its summary, folded in Python (``projections.search.fold``); existing rows are
 filled here from ``case_parties``. PostgreSQL indexes it with a trigram GIN index
 (``pg_trgm``); SQLite with an FTS5 table (``trigram`` tokenizer) whose rows triggers
 keep in step with ``cases``.
@@ -41,14 +41,14 @@ SQLITE_FTS = (
 
 
 def _fill(bind: Any) -> None:
-    cases = sa.table("cases", sa.column("case_id"), sa.column("docket_number"), sa.column("search_text"))
+    cases = sa.table("cases", sa.column("case_id"), sa.column("docket_number"), sa.column("summary"), sa.column("search_text"))
     parties = sa.table("case_parties", sa.column("case_id"), sa.column("position"), sa.column("name"), sa.column("certificate_no"), sa.column("bin"))
     of: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in bind.execute(sa.select(parties).order_by(parties.c.case_id, parties.c.position)).mappings():
         of[row["case_id"]].append(dict(row))
     updates = [
-        {"key": case_id, "text": case_search_text(number, of[case_id])}
-        for case_id, number in bind.execute(sa.select(cases.c.case_id, cases.c.docket_number))
+        {"key": case_id, "text": case_search_text(number, of[case_id], summary or "")}
+        for case_id, number, summary in bind.execute(sa.select(cases.c.case_id, cases.c.docket_number, cases.c.summary))
     ]
     if updates:
         bind.execute(cases.update().where(cases.c.case_id == sa.bindparam("key")).values(search_text=sa.bindparam("text")), updates)
