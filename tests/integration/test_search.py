@@ -107,3 +107,14 @@ def test_the_search_is_answered_by_an_index_not_a_scan(settings: Settings, docke
             conn.execute(text("SET enable_seqscan = off"))  # a handful of rows: make the planner show what it would use at scale
             plan = " ".join(row[0] for row in conn.execute(text(f"EXPLAIN SELECT case_id FROM cases WHERE {compiled}")))
             assert "ix_cases_search_text_trgm" in plan
+
+
+def test_revision_0005_makes_cases_projected_before_it_searchable(settings: Settings, docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:
+    _, engine, filed = docket_and_views
+    engine.dispose()
+    # Back to before the search index (the column and index go), then up again: the rows are filled from case_parties.
+    schema.downgrade(settings, to="0004_api_tokens")
+    schema.upgrade(settings)
+    assert found(engine, "щербакова") == {filed["russian"]}
+    assert found(engine, "нұрғали қалалық") == {filed["kazakh"]}
+    assert found(engine, "перфорация") == {filed["latin"]}
