@@ -101,7 +101,10 @@ def _typed(annotation: str, key: str, value: Any) -> Any:
         return UUID(value)
     if kind == "dict[str, Decimal]":
         return {k: Decimal(v) for k, v in value.items()}
-    if kind in ("str", "int", "bool", "list[str]", "Actor"):
+    plain_types: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "bool": bool, "list[str]": list, "Actor": dict}
+    if kind in plain_types:
+        if not isinstance(value, plain_types[kind]) or (kind == "int" and isinstance(value, bool)):
+            raise ValueError(f"{key} is not a {kind}")
         return value
     return _nested(key, value)
 

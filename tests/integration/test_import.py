@@ -143,6 +143,10 @@ def test_import_refuses_a_store_that_holds_events_and_a_line_that_is_not_a_recor
     garbage = tmp_path / "garbage.jsonl"
     garbage.write_text('{"not": "an event"}\n')
     assert "line 1: not an exported event" in _refusal(settings, garbage, capsys)
+    # A field of the wrong type (a number where the event has text) is refused before anything is stored.
+    mistyped = tmp_path / "mistyped.jsonl"
+    _rewrite(sqlite_export, mistyped, lambda records: [*records[:2], {**records[2], "data": {**records[2]["data"], "name": 42}}])
+    assert "line 3: the record cannot be read back" in _refusal(settings, mistyped, capsys)
     assert main(["init"]) == 0
     capsys.readouterr()
     assert "already holds" in _refusal(settings, sqlite_export, capsys)
