@@ -192,3 +192,32 @@ def test_demo_fast_builds_through_import_the_same_docket_as_demo(
         return [r if r["aggregate"] == "Case" else {k: v for k, v in r.items() if k != "recorded_at"} for r in records]
 
     assert comparable(fast) == comparable(sqlite_export)
+
+
+def test_a_batch_committed_before_the_connection_dropped_is_not_written_twice(
+    settings: Settings, sqlite_export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eventsourcing.persistence import IntegrityError
+
+    from domain.replay import import_log
+    from scripts.docket_commands import read_records
+
+    # The second batch commits, then the library's retry after a lost connection meets its own rows.
+    docket = open_docket(settings, create_tables=True)
+    insert = docket.recorder.insert_events
+    calls = []
+
+    def committed_then_lost(events: list, **kwargs: object) -> object:
+        calls.append(len(events))
+        result = insert(events, **kwargs)
+        if len(calls) == 2:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return result
+
+    docket.recorder.insert_events = committed_then_lost  # type: ignore[method-assign]
+    with sqlite_export.open() as lines:
+        report = import_log(docket, read_records(lines), batch_size=500)
+    assert len(calls) > 2 and report.events == len(sqlite_export.read_text().splitlines())
+    again = tmp_path / "again.jsonl"
+    assert main(["export", "events", "--output", str(again)]) == 0
+    assert again.read_bytes() == sqlite_export.read_bytes()
