@@ -8,8 +8,8 @@ and the document store it is handed (``web.documents.DocumentStore`` or anything
 share it, and whatever the document store does to files (encryption at rest) applies to acts too.
 
 An act is built from the events alone: the case as it stood at a docket entry (the ruling, or a
-later correction of it), the names recorded in those events and the rulebook as it stood when the
-ruling was recorded. Rendering is deterministic: the PDF's dates are the entry's recording instant,
+later correction of it), the names recorded in those events and the rulebook version in force on the
+incident date (the one the ruling's checks applied). Rendering is deterministic: the PDF's dates are the entry's recording instant,
 its file id derives from its content, its fonts are Debian's DejaVu (``fonts-dejavu-core``) and its
 words come from ``projections.act_wording`` (frozen, not the UI catalogs). So re-rendering from the
 same events gives the same bytes, and ``medcourt verify`` checks each filed act against its sha256
@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from domain import clock
 from domain.errors import InvalidValue, NotFound
-from domain.rulebook import RULEBOOK_ID, Rulebook, RulebookVersion
+from domain.rulebook import RulebookVersion
 from domain.vocabulary import Actor
 from projections.act_wording import LANGUAGES, PHRASES, VOCABULARY
 
@@ -146,20 +146,15 @@ class ActSources:
 
 
 def ruling_state(docket: Docket, request: ActRequest) -> ActSources:
-    """The case at the act's entry, the entry's recording instant and the rulebook as it stood then."""
+    """The case at the act's entry, the entry's recording instant and the rulebook version that applies."""
     case = docket.case_at_version(request.docket_number, request.entry)
     if case.ruling is None or case.status == "pending":
         raise InvalidValue(f"Case {case.docket_number} had no ruling in force at entry {request.entry}", field="entry")
     stored = list(cast("Iterable[Any]", docket.events.get(case.id, gt=request.entry - 1, lte=request.entry)))
     recorded_at = stored[0].timestamp
-    rulebook: Any = None
-    for rule_event in cast("Iterable[Any]", docket.events.get(RULEBOOK_ID)):
-        if rule_event.timestamp > recorded_at:
-            break
-        rulebook = rule_event.mutate(rulebook)
-    if not isinstance(rulebook, Rulebook):
-        raise NotFound("No rulebook was in force when the ruling was recorded")
-    return ActSources(case, recorded_at, rulebook.in_force_on(case.incident_date))
+    # Rulebook versions are effective-dated: the law in force on the incident date is chosen by date,
+    # as the ruling's own checks chose it (and as ``medcourt verify`` re-applies them).
+    return ActSources(case, recorded_at, docket.rulebook_on(case.incident_date))
 
 
 def _parties(case: Case, public: bool) -> dict[str, Any]:

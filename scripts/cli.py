@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "scripts.worker",
     "scripts.token_commands",
     "scripts.web_commands",
+    "scripts.act_commands",
 )
 
 
