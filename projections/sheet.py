@@ -222,3 +222,44 @@ def _value(name: str, value: Any, f: Formats) -> str:
     if name == "kind":
         return f.label("document_kind", value)
     return str(value)
+
+
+def render_sheet_pdf(title: str, subtitle: str, headings: tuple[str, str, str, str], sheet: Sheet, corrected_by: str, formats: Formats) -> bytes:
+    """The sheet as a printable A4 PDF (DejaVu fonts, like the acts), in the words it was given."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    from projections.acts import FONT_DIR, FONTS, fonts_available
+
+    if not fonts_available():
+        from domain.errors import NotFound
+
+        raise NotFound(f"The sheet's fonts are missing from {FONT_DIR}: install Debian's fonts-dejavu-core")
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.set_creator("Medcourt")
+    for style, name in FONTS.items():
+        pdf.add_font("Sheet", style, str(FONT_DIR / name))
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    pdf.set_font("Sheet", "B", 13)
+    pdf.multi_cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Sheet", "", 9)
+    pdf.multi_cell(0, 5, subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    with pdf.table(col_widths=(8, 22, 30, 90), text_align="LEFT", line_height=4.6) as table:
+        pdf.set_font("Sheet", "B", 8.5)
+        row = table.row()
+        for heading in headings:
+            row.cell(heading)
+        pdf.set_font("Sheet", "", 8.5)
+        for entry in sheet.entries:
+            row = table.row()
+            row.cell(str(entry.number))
+            row.cell(formats.instant(entry.recorded_at))
+            row.cell(f"{entry.who} ({entry.role})")
+            text = entry.text
+            for number, correction in zip(entry.corrected_by, entry.corrections, strict=True):
+                text += "\n" + (corrected_by % {"number": number}) + ": " + correction
+            row.cell(text)
+    return bytes(pdf.output())
