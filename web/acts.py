@@ -52,7 +52,8 @@ def file_act_after_ruling(docket_number: str) -> str | None:
 
 
 def act_rows(case: Case) -> list[dict[str, Any]]:
-    """The case's filed acts with whether each is signed (read from the file)."""
+    """The case's filed acts, each with whether it is signed (read from the file) and, for an
+    unsigned act, the document that holds its signed copy."""
     from projections.signatures import is_signed
 
     rows = []
@@ -61,7 +62,12 @@ def act_rows(case: Case) -> list[dict[str, Any]]:
             data = services().documents.verified_path(document["sha256"]).read_bytes()
         except Exception:  # noqa: BLE001 - a missing or damaged file shows as such, not as an error page
             data = b""
-        rows.append({**document, "signed": bool(data) and is_signed(data), "ours": acts.ActRequest.found_in(data) is not None, "readable": bool(data)})
+        rows.append({**document, "signed": bool(data) and is_signed(data), "request": acts.ActRequest.found_in(data), "readable": bool(data)})
+    for row in rows:
+        row["ours"] = row["request"] is not None
+        row["signed_as"] = None if row["signed"] else next(
+            (other["id"] for other in rows if other["signed"] and other["request"] is not None and other["request"] == row["request"]), None,
+        )
     return rows
 
 
