@@ -324,7 +324,7 @@ def render_lines(lines: list[tuple[str, str]], request: ActRequest, recorded_at:
             pdf.multi_cell(0, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         else:
             pdf.set_font("Act", "", 10.5)
-            pdf.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 6, text[:1].upper() + text[1:], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
 

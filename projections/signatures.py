@@ -11,17 +11,21 @@ whole file and to have been made with the certificate imported for the case's ju
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.errors import InvalidValue, NotFound
 
 FIELD_NAME = "JudgeSignature"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,23 @@ class CertificateStore:
         return p12_path.read_bytes()
 
 
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` here, or in a worker thread when this thread runs an asyncio loop: pyHanko's
+    synchronous calls start a loop of their own, which a running loop forbids."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign_pdf(data: bytes, pkcs12_data: bytes, passphrase: str, *, reason: str, location: str) -> bytes:
     """The PDF with a PAdES signature appended as an incremental revision."""
+    return _outside_event_loop(lambda: _sign_pdf(data, pkcs12_data, passphrase, reason=reason, location=location))
+
+
+def _sign_pdf(data: bytes, pkcs12_data: bytes, passphrase: str, *, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -135,6 +154,10 @@ class SignatureCheck:
 
 def check_signed(data: bytes, expected_pem: bytes | None) -> SignatureCheck:
     """Whether the PDF's signatures are intact, cover the whole file, and were made with ``expected_pem``."""
+    return _outside_event_loop(lambda: _check_signed(data, expected_pem))
+
+
+def _check_signed(data: bytes, expected_pem: bytes | None) -> SignatureCheck:
     from asn1crypto import pem as asn1_pem
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
