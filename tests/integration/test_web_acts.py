@@ -109,3 +109,23 @@ def test_a_clerk_prints_the_docket_sheet_as_of_a_date_with_names_and_no_ids(seed
     assert f"Docket sheet of case {court.open_case}" in pdf_text(pdf.data) and "Aigerim Sadykova" in pdf_text(pdf.data)
     bad = client.get(f"/cases/{court.open_case}/sheet?as_of=someday")
     assert bad.status_code == 422 and "'someday' is not a date" in text(bad)
+
+
+def test_the_act_steps_the_sheet_and_the_history_speak_kazakh_and_russian(fresh: tuple[Flask, Court]) -> None:
+    app, court = fresh
+    accounts = app.extensions["medcourt"].accounts
+    client = signed_in(app, "judge")
+    issue_liability_ruling(app, court, client)
+    accounts.update_user(court.user_ids["judge"], language="kk")
+    ruling_page = text(client.get(f"/cases/{court.open_case}/ruling"))
+    assert "Сот актісі" in ruling_page and "Актіні жасау" in ruling_page
+    assert "Актінің тілі" in ruling_page
+    sheet = text(client.get(f"/cases/{court.open_case}/sheet"))
+    assert f"{court.open_case} ісінің іс парағы" in sheet and "Aigerim Sadykova судья тағайындалды." in sheet
+    accounts.update_user(court.user_ids["judge"], language="ru")
+    history = text(client.get(f"/cases/{court.open_case}/history"))
+    assert "<dt>медицинская специальность</dt><dd>хирургия</dd>" in history and "<dt>эксперты</dt><dd>Dr Serik Ivanov</dd>" in history
+    assert not UUID.search(history)
+    sheet = text(client.get(f"/cases/{court.open_case}/sheet"))
+    assert "Назначен судья Aigerim Sadykova." in sheet and "Решение судьи Aigerim Sadykova" in sheet
+    assert "Его акт подшит как документ D2" not in sheet  # the flash was shown once, in English, after issuing
