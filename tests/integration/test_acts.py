@@ -174,3 +174,22 @@ def test_verify_reports_a_signature_altered_or_made_with_another_certificate(cha
     assert len(problems) == 2
     assert "signature" in problems[0]
     assert "other than the one imported for the case's judge" in problems[1]
+
+
+def test_the_sheet_names_people_never_by_id_and_shows_corrections_beside_what_they_correct(chambers: Chambers) -> None:
+    from projections.sheet import Names, docket_sheet
+
+    docket = chambers.court.app
+    judge_id = chambers.court.judge
+    with clock.frozen_at(NOW):
+        docket.correct_entry(chambers.number, corrects_version=1, reason="misspelt", corrections={"claimant_name": "Aliya Bekovа"}, actor={"user": "clerk-1", "role": "clerk"})
+    records = docket.case_history(chambers.number)
+    # A demo-style actor ("judge:<id prefix>") is the judge whose id that is; accounts give display names.
+    records[-2]["data"]["actor"] = {"user": f"judge:{judge_id[:8]}", "role": "judge"}
+    names = Names(records, {"clerk-1": "Dana Clerk"}.get)
+    sheet = docket_sheet(records, chambers.number, as_of=None, names=names)
+    assert [e.who for e in sheet.entries][:2] == ["Dana Clerk", "Dana Clerk"]
+    assert sheet.entries[-2].who == "Aigerim Sadykova"
+    assert sheet.entries[0].corrected_by == [sheet.entries[-1].number]
+    assert sheet.entries[0].corrections == ["Correction of entry 1: claimant's name: Aliya Bekovа (reason: misspelt)."]
+    assert not any(judge_id in e.text or chambers.court.expert in e.text for e in sheet.entries)
