@@ -124,7 +124,7 @@ def _sign_pdf(data: bytes, pkcs12_data: bytes, passphrase: str, *, reason: str, 
     from pyhanko.sign import fields, signers
 
     _load_pkcs12(pkcs12_data, passphrase)  # a wrong passphrase is the judge's mistake, said plainly
-    signer = signers.SimpleSigner.load_pkcs12_data(pkcs12_data, other_certs=None, passphrase=passphrase.encode() if passphrase else None)
+    signer = signers.SimpleSigner.load_pkcs12_data(pkcs12_data, other_certs=(), passphrase=passphrase.encode() if passphrase else None)
     if signer is None:
         raise InvalidValue("The certificate file cannot be used for signing", field="passphrase")
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
