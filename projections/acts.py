@@ -389,7 +389,7 @@ def check_act(docket: Docket, store: Store, certificates: CertificateStore, dock
     if not data.startswith(expected):
         return request, data, [f"{where}: the act differs from what the docket's events render (entry {request.entry}, {request.language})"]
     judge_id = (sources.case.ruling or {}).get("judge_id")
-    signature = check_signed(data, certificates.public_pem(judge_id) if judge_id else None)
+    signature = check_signed(data, certificates.all_public_pems(judge_id) if judge_id else None)
     if not signature.signed:
         return request, data, [f"{where}: bytes were appended to the act, and they are not a signature"]
     return request, data, [f"{where}: {problem}" for problem in signature.problems]

@@ -76,13 +76,17 @@ class CertificateStore:
             raise InvalidValue(f"The certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}", field="file")
         self.root.mkdir(parents=True, exist_ok=True)
         p12_path, pem_path = self._paths(judge_id)
-        for path, content in ((p12_path, data), (pem_path, certificate.public_bytes(Encoding.PEM))):
+        pem = certificate.public_bytes(Encoding.PEM)
+        described = _describe(judge_id, certificate)
+        # Every certificate a judge ever imported is kept: acts signed before a renewal still verify.
+        kept = pem_path.with_name(f"{pem_path.stem}.{described.fingerprint[:16]}.pem")
+        for path, content in ((p12_path, data), (pem_path, pem), (kept, pem)):
             temp = path.with_suffix(".tmp")
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as out:
                 out.write(content)
             os.replace(temp, path)
-        return _describe(judge_id, certificate)
+        return described
 
     def certificate(self, judge_id: str) -> Certificate | None:
         pem = self.public_pem(judge_id)
@@ -95,6 +99,13 @@ class CertificateStore:
     def public_pem(self, judge_id: str) -> bytes | None:
         _, pem_path = self._paths(judge_id)
         return pem_path.read_bytes() if pem_path.is_file() else None
+
+    def all_public_pems(self, judge_id: str) -> list[bytes]:
+        """Every certificate imported for the judge, the current one first."""
+        _, pem_path = self._paths(judge_id)
+        kept = sorted(self.root.glob(f"{pem_path.stem}.*.pem")) if self.root.is_dir() else []
+        current = [pem_path.read_bytes()] if pem_path.is_file() else []
+        return current + [p.read_bytes() for p in kept if p.read_bytes() not in current]
 
     def pkcs12(self, judge_id: str) -> bytes:
         p12_path, _ = self._paths(judge_id)
@@ -152,12 +163,14 @@ class SignatureCheck:
     problems: list[str] = field(default_factory=list)
 
 
-def check_signed(data: bytes, expected_pem: bytes | None) -> SignatureCheck:
-    """Whether the PDF's signatures are intact, cover the whole file, and were made with ``expected_pem``."""
-    return _outside_event_loop(lambda: _check_signed(data, expected_pem))
+def check_signed(data: bytes, expected: bytes | list[bytes] | None) -> SignatureCheck:
+    """Whether the PDF's signatures are intact, cover the whole file, and were made with one of the
+    ``expected`` certificates (PEM)."""
+    pems = [expected] if isinstance(expected, bytes) else list(expected or [])
+    return _outside_event_loop(lambda: _check_signed(data, pems))
 
 
-def _check_signed(data: bytes, expected_pem: bytes | None) -> SignatureCheck:
+def _check_signed(data: bytes, expected_pems: list[bytes]) -> SignatureCheck:
     from asn1crypto import pem as asn1_pem
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -172,8 +185,8 @@ def _check_signed(data: bytes, expected_pem: bytes | None) -> SignatureCheck:
     if not signatures:
         return SignatureCheck(signed=False)
     roots = []
-    if expected_pem is not None:
-        _, _, der = asn1_pem.unarmor(expected_pem)
+    for pem in expected_pems:
+        _, _, der = asn1_pem.unarmor(pem)
         roots.append(asn1_x509.Certificate.load(der))
     check = SignatureCheck(signed=True)
     for signature in signatures:
@@ -189,7 +202,7 @@ def _check_signed(data: bytes, expected_pem: bytes | None) -> SignatureCheck:
             check.problems.append("the signature does not match the signed bytes (altered after signing)")
         elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
             check.problems.append("bytes were added after the signature")
-        if expected_pem is None:
+        if not roots:
             check.problems.append("no certificate is imported for the case's judge to check the signature against")
         elif not status.trusted:
             check.problems.append(f"signed with a certificate ({check.signer}) other than the one imported for the case's judge")

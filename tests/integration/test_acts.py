@@ -193,3 +193,18 @@ def test_the_sheet_names_people_never_by_id_and_shows_corrections_beside_what_th
     assert sheet.entries[0].corrected_by == [sheet.entries[-1].number]
     assert sheet.entries[0].corrections == ["Correction of entry 1: claimant's name: Aliya Bekovа (reason: misspelt)."]
     assert not any(judge_id in e.text or chambers.court.expert in e.text for e in sheet.entries)
+
+
+def test_acts_signed_before_a_certificate_is_renewed_still_verify(chambers: Chambers) -> None:
+    docket = chambers.court.app
+    with clock.frozen_at(NOW):
+        chambers.certificates.import_pkcs12(chambers.court.judge, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())
+        first = acts.file_act(docket, chambers.store, chambers.number, language="ru", actor=JUDGE)
+        acts.sign_act(docket, chambers.store, chambers.certificates, chambers.number, first["id"], PASSPHRASE, actor=JUDGE)
+        renewed = chambers.certificates.import_pkcs12(chambers.court.judge, judge_pkcs12("Aigerim Sadykova", "new-secret"), "new-secret", clock.now())
+        second = acts.file_act(docket, chambers.store, chambers.number, language="kk", actor=JUDGE)
+        acts.sign_act(docket, chambers.store, chambers.certificates, chambers.number, second["id"], "new-secret", actor=JUDGE)
+    assert chambers.certificates.certificate(chambers.court.judge) == renewed
+    assert len(chambers.certificates.all_public_pems(chambers.court.judge)) == 2
+    report = acts.verify_acts(docket, chambers.store, chambers.certificates)
+    assert (report.acts, report.signed, report.problems) == (4, 2, [])
