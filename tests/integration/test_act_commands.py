@@ -87,3 +87,21 @@ def test_case_sheet_before_the_case_was_filed_is_a_usage_error(ruled: tuple[Cour
     _, number = ruled
     assert main(["case", "sheet", number, "--as-of", "2001-01-01"]) == 2
     assert capsys.readouterr().err.strip().endswith("was not yet on the docket on 2001-01-01")
+
+
+def test_a_restored_backup_keeps_the_signed_acts_verifiable(settings: Settings, ruled: tuple[Court, str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    if settings.database_url is not None:
+        pytest.skip("restoring PostgreSQL is covered by test_backup.py; the certificates travel the same way on both")
+    court, number = ruled
+    certificates = CertificateStore(settings.var_dir / "certificates")
+    store = DocumentStore(settings.documents_dir, 10 * 1024 * 1024)
+    with at(RULED_ON):
+        certificates.import_pkcs12(court.judge, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())
+        unsigned = acts.file_act(court.app, store, number, language="kk", actor=JUDGE)
+        acts.sign_act(court.app, store, certificates, number, unsigned["id"], PASSPHRASE, actor=JUDGE)
+    assert main(["backup", str(tmp_path / "backup"), "--include-key"]) == 0
+    monkeypatch.setenv("MEDCOURT_VAR", str(tmp_path / "restored"))
+    assert main(["restore", str(tmp_path / "backup")]) == 0
+    capsys.readouterr()
+    assert main(["verify"]) == 0
+    assert "Checked 2 judicial act(s), 1 signed: clean." in capsys.readouterr().out
