@@ -123,3 +123,4 @@ def test_a_clerk_prints_the_docket_sheet_as_of_a_date(page: Page, live: LiveCour
     path = info.value.path()
     assert path is not None
     assert f"Docket sheet of case {court.open_case}" in pdf_text(path.read_bytes())
+    save_first_page(path.read_bytes(), "docket-sheet-pdf.png")
