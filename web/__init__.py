@@ -99,6 +99,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         wait_seconds=float(app.config["READ_YOUR_WRITES_SECONDS"]),
     )
 
+    @app.before_request
+    def head_is_get() -> None:
+        # Only GET is safe, and HEAD must be exactly GET without the body: views that branch on
+        # "GET or else a submission" would otherwise take a HEAD with a form body (which the CSRF
+        # check lets through as a safe method) for a submission.
+        if request.method == "HEAD":
+            request.method = "GET"
+
     CSRFProtect(app)
     Babel(
         app,

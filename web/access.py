@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import abort, request
+from flask import abort, request, session
 from flask_login import current_user, login_required
 
 from domain.errors import NotFound
@@ -56,6 +56,10 @@ def load_user(user_id: str) -> WebUser | None:
     except NotFound:
         return None
     if not account.active or account.session_epoch != int(epoch):
+        return None
+    # Signed out on the server (or never signed in through the form): the cookie alone is not enough.
+    sid = session.get("_sid")
+    if not isinstance(sid, str) or not services().accounts.session_is_open(sid, account.id):
         return None
     return WebUser(account)
 
