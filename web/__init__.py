@@ -36,7 +36,7 @@ from projections.projector import Projector
 from projections.settings import Settings, load_settings
 from web import i18n
 from web.access import load_user
-from web.documents import DocumentDamaged, DocumentStore
+from web.documents import DocumentDamaged, DocumentStore, cipher_keys
 from web.services import Services
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         schema.upgrade(settings)  # idempotent; takes turns with other processes
     engine = views_engine(settings)
     hasher = PasswordHasher(time_cost=app.config["ARGON2_TIME_COST"], memory_cost=app.config["ARGON2_MEMORY_COST"])
-    docket = Docket(env=settings.event_store_env())
+    env = settings.event_store_env()
+    docket = Docket(env=env)
     inline = app.config["PROJECT_INLINE"]
     if inline is None:
         inline = not settings.is_postgres
@@ -93,7 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings=settings,
         docket=docket,
         accounts=AccountStore(engine, hasher),
-        documents=DocumentStore(settings.documents_dir, app.config["MAX_UPLOAD_BYTES"]),
+        documents=DocumentStore(settings.documents_dir, app.config["MAX_UPLOAD_BYTES"], cipher_keys(env)),
         views=engine,
         projector=Projector(settings, docket=docket) if inline else None,
         wait_seconds=float(app.config["READ_YOUR_WRITES_SECONDS"]),
