@@ -113,10 +113,7 @@ def cases() -> str:
     court = args.get("court", "") if args.get("court", "") in COURTS else ""
     track = args.get("track", "") if args.get("track", "") in TRACKS else ""
     status = args.get("status", "") if args.get("status", "") in ("pending", "decided", "appealed", "in_force") else ""
-    try:
-        page_number = max(1, int(args.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = schemas.parse_page_arg(args.get("page"))
     with services().read() as conn:
         page = queries.search_cases(
             conn, viewer(), text=args.get("q", "")[:200], court=court or None, track=track or None, status=status or None,

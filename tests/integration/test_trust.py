@@ -6,6 +6,7 @@ from unknown ones and let anyone lock any account, and a throttle kept in one pr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,88 @@ def test_the_throttle_and_lock_out_hold_across_web_processes(tmp_path: Path) -> 
     assert statuses == [401, 401, 401, 401, 429, 429]
     for app in (first, second):
         app.extensions["medcourt"].close()
+
+
+# --- no 500s: the probe's requests -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", name="probed")
+def probed_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Court, str]]:
+    app = make_app(tmp_path_factory.mktemp("probe") / "var")
+    court = seed(app)
+    token = app.extensions["medcourt_api_tokens"].create("clerk", name="probe", created_by="tests")[0]
+    yield app, court, token
+    app.extensions["medcourt"].close()
+
+
+PAGES = [
+    (None, "/public?page=99999999999999999999", 200),
+    ("clerk", "/cases?page=9223372036854775808", 200),
+    ("clerk", "/calendar?day=0001-01-01", 200),
+    ("clerk", "/calendar?day=9999-12-31", 200),
+    ("judge", "/cases/{open}/history?as_of=9999-12-31", 422),
+    ("judge", "/cases/{open}/diff?from=2026-02-30", 200),  # the case now, and the message below
+]
+
+
+@pytest.mark.parametrize(("who", "path", "status"), PAGES)
+def test_pages_answer_out_of_range_numbers_and_dates_without_a_server_error(probed: tuple[Flask, Court, str], who: str | None, path: str, status: int) -> None:
+    app, court, _ = probed
+    client = app.test_client()
+    if who:
+        sign_in(client, who)
+    response = client.get(path.format(open=court.open_case))
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    if "=2026-02-30" in path or "=9999-12-31" in path and "history" in path:
+        assert "is not a date" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_the_search_matches_no_case(probed: tuple[Flask, Court, str]) -> None:
+    app, court, token = probed
+    clerk = app.test_client()
+    sign_in(clerk, "clerk")
+    everything = clerk.get("/cases").get_data(as_text=True)
+    assert court.open_case in everything
+    for client, path in ((clerk, "/cases?q=%00"), (app.test_client(), "/public?q=%00"), (clerk, f"/cases?q={court.open_case[:3]}%00")):
+        response = client.get(path)
+        assert response.status_code == 200 and court.open_case not in response.get_data(as_text=True), path
+    api = app.test_client().get("/api/cases?q=%00", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 422  # the API's query text refuses control characters outright
+
+
+def api_post(app: Flask, token: str, path: str, raw: str) -> tuple[int, dict[str, object]]:
+    response = app.test_client().post(path, data=raw, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    return response.status_code, response.get_json()
+
+
+def test_the_api_refuses_hostile_json_as_a_client_error(probed: tuple[Flask, Court, str]) -> None:
+    app, court, token = probed
+    number = court.open_case
+    before = app.extensions["medcourt"].docket.case(number).version
+    huge_version = '{"corrects_version": 99999999999999999999, "reason": "typo", "corrections": {"title": "x"}}'
+    assert api_post(app, token, f"/api/cases/{number}/corrections", huge_version)[0] == 422
+    deep = "[" * 100_000 + "]" * 100_000
+    status, problem = api_post(app, token, f"/api/cases/{number}/documents", deep)
+    assert status == 400 and problem["status"] == 400
+    digits = f'{{"judge_id": "{court.judge_id}", "expected_version": {"9" * 5000}}}'
+    assert api_post(app, token, f"/api/cases/{number}/judge", digits)[0] == 400
+    surrogate = '{"kind": "other", "title": "\\ud800", "filed_by": "claimant", "received_on": "2026-01-01", "filename": "a.txt", "content_base64": "YQ=="}'
+    assert api_post(app, token, f"/api/cases/{number}/documents", surrogate)[0] == 400
+    surrogate_key = '{"\\udfff": 1, "judge_id": "x"}'
+    assert api_post(app, token, f"/api/cases/{number}/judge", surrogate_key)[0] == 400
+    assert app.extensions["medcourt"].docket.case(number).version == before
+
+
+def test_a_hearing_in_the_year_2999_is_refused(probed: tuple[Flask, Court, str]) -> None:
+    app, court, token = probed
+    status, problem = api_post(app, token, f"/api/cases/{court.open_case}/hearings",
+                               '{"starts_at": "2999-01-01T10:00:00+05:00", "courtroom": "1", "purpose": "hearing"}')
+    assert status == 422 and problem["field"] == "starts_at", problem
+
+
+def test_a_nul_byte_in_a_form_field_is_a_field_message(probed: tuple[Flask, Court, str]) -> None:
+    app, court, _ = probed
+    clerk = app.test_client()
+    sign_in(clerk, "clerk")
+    response = post(clerk, f"/cases/{court.open_case}/documents/new", {"title": "Exhibit\x00", "kind": "evidence", "filed_by": "claimant"})
+    assert response.status_code == 422 and "control characters" in response.get_data(as_text=True)
