@@ -120,6 +120,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             request.method = "GET"
 
     CSRFProtect(app)
+    from web import idempotency
+
+    app.before_request(idempotency.claim_for_form)  # after the CSRF check, registered just above
+    app.after_request(idempotency.finish)
     Babel(
         app,
         locale_selector=i18n.select_locale,
@@ -169,13 +173,14 @@ def _stored_secret(var_dir: Path) -> str:
 
 def _template_helpers(app: Flask) -> None:
     from web.forms import domain_message
+    from web.idempotency import new_key as new_idempotency_key
 
     app.jinja_env.filters.update(
         date=i18n.fmt_date, datetime=i18n.fmt_datetime, money=i18n.fmt_money, number=i18n.fmt_number, time=i18n.fmt_time,
     )
     app.jinja_env.globals.update(
         label=i18n.label, choices=i18n.choices, languages=i18n.LANGUAGES, current_language=i18n.current_language,
-        domain_message=domain_message,
+        domain_message=domain_message, idempotency_key=new_idempotency_key,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 

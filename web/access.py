@@ -86,7 +86,13 @@ CASE_WORK = ("clerk", "judge", "admin")
 
 
 def actor() -> Actor:
-    return Actor(user=current_user.username, role=current_user.role)
+    from web.idempotency import request_key
+
+    who = Actor(user=current_user.username, role=current_user.role)
+    key = request_key()
+    if key:
+        who["request"] = key  # the form's idempotency key: a resubmission finds this write
+    return who
 
 
 def may_see(court: str, judge_id: str | None, sealed: bool) -> bool:

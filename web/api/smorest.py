@@ -21,6 +21,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from web.api.auth import authenticate
 from web.api.problems import MEDIA_TYPE, TYPES, attach
 from web.api.schemas import ProblemSchema
+from web.idempotency import claim_for_api
 
 DESCRIPTIONS = {status: title for status, title, _description in TYPES.values()}
 
@@ -98,6 +99,7 @@ class ApiBlueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before_request(authenticate)
+        self.before_request(claim_for_api)  # after the token: keys are per user
         attach(self)
 
     def problems(self, *codes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("content_type", sa.String(length=100), nullable=True),
         sa.Column("location", sa.String(length=500), nullable=True),
         sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("log_head", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("principal", "key"),
     )
