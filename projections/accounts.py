@@ -17,6 +17,7 @@ rows of ``web_sessions``: signing out deletes the row, so a copied cookie stops 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -256,13 +257,32 @@ class AccountStore:
         return _user(row) if row is not None else None
 
     def list_users(self, *, role: str | None = None, court: str | None = None) -> list[User]:
+        """Users, each with ``locked_until`` set while their username is locked at some address."""
         query = select(users).order_by(users.c.username)
         if role:
             query = query.where(users.c.role == role)
         if court:
             query = query.where(users.c.court == court)
         with self.engine.connect() as conn:
-            return [_user(row) for row in conn.execute(query)]
+            found = [_user(row) for row in conn.execute(query)]
+        locks = self.sign_in_locks()
+        return [dataclasses.replace(u, locked_until=locks[u.username]) if u.username in locks else u for u in found]
+
+    def sign_in_locks(self, now: datetime | None = None) -> dict[str, datetime]:
+        """Usernames locked at one address or more, with when the last of those locks ends."""
+        now = now or _now()
+        recent = (
+            select(sign_in_failures.c.username, func.max(sign_in_failures.c.failed_at).label("last"))
+            .where(sign_in_failures.c.failed_at > _naive(now - LOCKOUT))
+            .group_by(sign_in_failures.c.username, sign_in_failures.c.address)
+            .having(func.count() >= MAX_FAILED_LOGINS)
+        )
+        locks: dict[str, datetime] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(recent):
+                until = (_utc(row.last) or now) + LOCKOUT
+                locks[row.username] = max(until, locks.get(row.username, until))
+        return locks
 
     def count_users(self) -> int:
         with self.engine.connect() as conn:

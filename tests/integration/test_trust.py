@@ -214,3 +214,16 @@ def test_a_nul_byte_in_a_form_field_is_a_field_message(probed: tuple[Flask, Cour
     sign_in(clerk, "clerk")
     response = post(clerk, f"/cases/{court.open_case}/documents/new", {"title": "Exhibit\x00", "kind": "evidence", "filed_by": "claimant"})
     assert response.status_code == 422 and "control characters" in response.get_data(as_text=True)
+
+
+def test_the_administrator_sees_a_sign_in_lock_and_lifts_it(fresh: tuple[Flask, Court]) -> None:
+    app, _ = fresh
+    for i in range(5):
+        login(app.test_client(), "clerk", f"guess {i}")
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "locked until" in page and "Unlock" in page
+    clerk_id = next(u.id for u in app.extensions["medcourt"].accounts.list_users() if u.username == "clerk")
+    assert post(admin, f"/admin/users/{clerk_id}/unlock").status_code == 303
+    assert login(app.test_client(), "clerk", PASSWORD)[0] == 302
