@@ -62,7 +62,11 @@ def _key_reads_the_store() -> None:
     current = load_settings()
     if not current.store_holds_events():
         return
-    check_key_reads_store(Docket(env=current.event_store_env(create_tables=False)))
+    probe = Docket(env=current.event_store_env(create_tables=False))
+    try:
+        check_key_reads_store(probe)
+    finally:
+        probe.close()  # its connections are not the command's to keep
 
 
 def main(argv: Sequence[str] | None = None) -> int:
