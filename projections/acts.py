@@ -4,7 +4,7 @@ Where this lives and why: rendering needs third-party libraries (fpdf2, num2word
 it cannot be in ``domain/``; it reads the docket only through the application services
 (``Docket.case_at_version``, its event store) and files the act through ``Docket.file_document``
 and the document store it is handed (``web.documents.DocumentStore`` or anything with the same
-``put``/``verified_path``), so the web's ruling page, the command line and ``medcourt verify`` all
+``put``/``iter_bytes``), so the web's ruling page, the command line and ``medcourt verify`` all
 share it, and whatever the document store does to files (encryption at rest) applies to acts too.
 
 An act is built from the events alone: the case as it stood at a docket entry (the ruling, or a
@@ -34,7 +34,7 @@ from domain.vocabulary import Actor
 from projections.act_wording import LANGUAGES, PHRASES, VOCABULARY
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from domain.application import Docket, Receipt
     from domain.case import Case
@@ -59,7 +59,7 @@ class Store(Protocol):
 
     def put(self, stream: IO[bytes], filename: str, expected_sha256: str | None = None) -> Any: ...
 
-    def verified_path(self, sha256: str) -> Path: ...
+    def iter_bytes(self, sha256: str) -> Iterator[bytes]: ...
 
 
 @dataclass(frozen=True)
@@ -371,7 +371,7 @@ def check_act(docket: Docket, store: Store, certificates: CertificateStore, dock
 
     where = f"{docket_number} {document['id']}"
     try:
-        data = store.verified_path(document["sha256"]).read_bytes()
+        data = b"".join(store.iter_bytes(document["sha256"]))  # decrypted and checked against its sha256
     except Exception as error:  # noqa: BLE001 - a missing or damaged file is the finding
         return None, b"", [f"{where}: the act's file does not match the docket's sha256 {document['sha256'][:12]}... ({error})"]
     request = ActRequest.found_in(data)

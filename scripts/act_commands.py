@@ -130,6 +130,6 @@ def _accounts(current: Settings) -> AccountStore | None:
 def verify_acts(docket: Docket, current: Settings) -> ActsReport:
     """Every filed act re-checked: its file's hash, its re-rendering, its signature."""
     from projections.acts import verify_acts as check
-    from web.documents import DocumentStore
+    from scripts.context import document_store
 
-    return check(docket, DocumentStore(current.documents_dir, max_bytes=0), certificates_of(current))
+    return check(docket, document_store(current), certificates_of(current))

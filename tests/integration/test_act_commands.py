@@ -14,10 +14,9 @@ from projections import acts
 from projections.settings import Settings
 from projections.signatures import CertificateStore
 from scripts.cli import main
-from scripts.context import open_docket
+from scripts.context import document_store, open_docket
 from tests.integration.act_support import PASSPHRASE, judge_pkcs12
 from tests.unit.conftest import CLERK, JUDGE, NOW, TODAY, Court, at, set_up_court
-from web.documents import DocumentStore
 
 RULED_ON = TODAY + timedelta(days=1)
 
@@ -49,7 +48,7 @@ def test_verify_checks_filed_and_signed_acts_and_fails_on_altered_bytes(settings
     assert main(["judge", "certificate", "import", "--judge", court.judge, "--file", str(p12)]) == 0
     assert "Signing certificate of judge Aigerim Sadykova imported" in capsys.readouterr().out
     # The act is filed and signed; verify re-renders it and checks the signature.
-    store = DocumentStore(settings.documents_dir, 10 * 1024 * 1024)
+    store = document_store(settings)
     with at(RULED_ON):
         unsigned = acts.file_act(court.app, store, number, language="ru", actor=JUDGE)
         signed = acts.sign_act(court.app, store, CertificateStore(settings.var_dir / "certificates"), number, unsigned["id"], PASSPHRASE, actor=JUDGE)
@@ -94,7 +93,7 @@ def test_a_restored_backup_keeps_the_signed_acts_verifiable(settings: Settings, 
         pytest.skip("restoring PostgreSQL is covered by test_backup.py; the certificates travel the same way on both")
     court, number = ruled
     certificates = CertificateStore(settings.var_dir / "certificates")
-    store = DocumentStore(settings.documents_dir, 10 * 1024 * 1024)
+    store = document_store(settings)
     with at(RULED_ON):
         certificates.import_pkcs12(court.judge, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())
         unsigned = acts.file_act(court.app, store, number, language="kk", actor=JUDGE)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from domain import clock
 from domain.errors import InvalidValue
 from projections import acts
+from projections.keys import new_key
 from projections.signatures import CertificateStore, check_signed
 from tests.integration.act_support import PASSPHRASE, judge_pkcs12
 from tests.unit.conftest import JUDGE, NOW, Court, in_memory_docket, set_up_court
@@ -38,7 +39,12 @@ def chambers(tmp_path: Path) -> Iterator[Chambers]:
             number, compensation={"real_damage": "400000", "moral_harm": "250000.50"}, contributory_fault_pct="10",
             reasoning="The operation was performed without the required imaging.",
         )
-        yield Chambers(court, DocumentStore(tmp_path / "documents", 10 * 1024 * 1024), CertificateStore(tmp_path / "certificates"), number)
+        yield Chambers(court, DocumentStore(tmp_path / "documents", 10 * 1024 * 1024, (new_key(), [])), CertificateStore(tmp_path / "certificates"), number)
+
+
+def stored_bytes(chambers: Chambers, sha256: str) -> bytes:
+    """A filed document's content, as the store hands it out (decrypted and checked)."""
+    return b"".join(chambers.store.iter_bytes(sha256))
 
 
 def pdf_text(data: bytes) -> str:
@@ -105,11 +111,11 @@ def test_a_judge_signs_the_act_and_verify_checks_the_signature(chambers: Chamber
         chambers.certificates.import_pkcs12(chambers.court.judge, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())
         unsigned = acts.file_act(docket, chambers.store, chambers.number, language="kk", actor=JUDGE)
         signed = acts.sign_act(docket, chambers.store, chambers.certificates, chambers.number, unsigned["id"], PASSPHRASE, actor=JUDGE)
-    data = chambers.store.verified_path(signed["sha256"]).read_bytes()
+    data = stored_bytes(chambers, signed["sha256"])
     check = check_signed(data, chambers.certificates.public_pem(chambers.court.judge))
     assert (check.signed, check.problems) == (True, [])
     assert "Aigerim Sadykova" in check.signer
-    assert data.startswith(chambers.store.verified_path(unsigned["sha256"]).read_bytes())  # the act is the first revision
+    assert data.startswith(stored_bytes(chambers, unsigned["sha256"]))  # the act is the first revision
     assert docket.case(chambers.number).documents[signed["id"]]["title"] == "Сот актісі (kk, қол қойылған)"
     report = acts.verify_acts(docket, chambers.store, chambers.certificates)
     assert (report.acts, report.signed, report.problems) == (2, 1, [])
@@ -130,7 +136,7 @@ def test_verify_reports_an_act_whose_stored_bytes_were_altered(chambers: Chamber
     docket = chambers.court.app
     with clock.frozen_at(NOW):
         receipt = acts.file_act(docket, chambers.store, chambers.number, language="ru", actor=JUDGE)
-    path = chambers.store.verified_path(receipt["sha256"])
+    path = chambers.store.path_for(receipt["sha256"])  # the file as kept (encrypted at rest)
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
@@ -157,14 +163,14 @@ def test_verify_reports_a_signature_altered_or_made_with_another_certificate(cha
         chambers.certificates.import_pkcs12(chambers.court.judge, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())
         unsigned = acts.file_act(docket, chambers.store, chambers.number, language="ru", actor=JUDGE)
         signed = acts.sign_act(docket, chambers.store, chambers.certificates, chambers.number, unsigned["id"], PASSPHRASE, actor=JUDGE)
-        data = chambers.store.verified_path(signed["sha256"]).read_bytes()
+        data = stored_bytes(chambers, signed["sha256"])
         # 1. The signature's bytes altered (the signature value is the long hex string of /Contents), then filed anew.
         start = data.index(b"/Contents <") + len(b"/Contents <") + 400
         altered = data[:start] + (b"0" if data[start:start + 1] != b"0" else b"1") + data[start + 1:]
         # 2. The same act signed by someone holding another certificate in the judge's name.
         from projections.signatures import sign_pdf
 
-        unsigned_bytes = chambers.store.verified_path(unsigned["sha256"]).read_bytes()
+        unsigned_bytes = stored_bytes(chambers, unsigned["sha256"])
         impostor = sign_pdf(unsigned_bytes, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, reason="x", location="y")
         for forged in (altered, impostor):
             stored = chambers.store.put(io.BytesIO(forged), "act.pdf")
