@@ -54,6 +54,8 @@ Definitions, where DOMAIN.md leaves a choice:
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import csv
 import io
 import math
@@ -394,6 +396,32 @@ def suppress(group: dict[str, Any], counts: Iterable[str], basis: Mapping[str, t
     return shown
 
 
+# --- public periods ------------------------------------------------------------------------------------------------
+
+PUBLIC_BREAKDOWNS_EXCLUDED = ("month", "judge", "expert", "mediator")
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The calendar quarter ``day`` falls in."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    last_month = first_month + 2
+    return date(day.year, first_month, 1), date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
+
+
+def is_public_period(start: date, end: date) -> bool:
+    """Whether [start, end] is one whole calendar quarter or one whole calendar year."""
+    return (start, end) in (quarter_of(start), (date(start.year, 1, 1), date(start.year, 12, 31)))
+
+
+def check_public(start: date, end: date, by: str | None) -> None:
+    """Public figures are for one whole calendar quarter or year, never by month or person (DOMAIN.md
+    section 4): periods that overlap or parts of them would let a difference reveal a suppressed count."""
+    if not is_public_period(start, end):
+        raise ValueError(f"public statistics cover one whole calendar quarter or year, not {start.isoformat()} to {end.isoformat()}")
+    if by in PUBLIC_BREAKDOWNS_EXCLUDED:
+        raise ValueError(f"public statistics are not broken down by {by}")
+
+
 # --- the generic shape of a measure ---------------------------------------------------------------------------------
 
 
@@ -416,6 +444,8 @@ def _measure(
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     if by is not None and by not in allowed:
         raise ValueError(f"'{by}' is not a breakdown of {name} (one of: {', '.join(allowed)})")
+    if public:
+        check_public(start, end, by)
     chosen = Filters.of(filters)
     groups = compute(conn, start, end, by, chosen)
     if by in TIME_BREAKDOWNS:
@@ -439,13 +469,13 @@ def _measure(
 # --- outcomes: incoming, resolved, clearance, liability, findings, time to disposition, pending, CEPEJ -------------
 
 OUTCOME_COUNTS = ("incoming", "filed", "reopened", "resolved", "merits", "liability_found", "no_liability", "findings",
-                  "dispositions", "first_rulings", "pending_at_end")
+                  "dispositions", "first_rulings", "first_rulings_within_60_days", "pending_at_end")
 OUTCOME_BASIS = {
     "clearance_rate": ("resolved", "incoming"),
     "liability_rate": ("liability_found", "merits"),
     "median_days_to_disposition": ("first_rulings",),
     "p90_days_to_disposition": ("first_rulings",),
-    "share_within_60_days": ("first_rulings",),
+    "share_within_60_days": ("first_rulings_within_60_days", "first_rulings"),
     "disposition_time_days": ("pending_at_end", "resolved"),
 }
 OUTCOME_RELATIONS: tuple[Relation, ...] = (
@@ -465,7 +495,7 @@ def _outcome_group(flow: bool = True) -> dict[str, Any]:
         "merits": 0, "liability_found": 0, "no_liability": 0, "liability_rate": None,
         "findings": dict.fromkeys(FINDINGS, 0), "dispositions": dict.fromkeys(DISPOSITIONS, 0),
         "first_rulings": 0, "median_days_to_disposition": None, "p90_days_to_disposition": None,
-        "share_within_60_days": None, "pending_at_end": zero, "disposition_time_days": None,
+        "first_rulings_within_60_days": 0, "share_within_60_days": None, "pending_at_end": zero, "disposition_time_days": None,
     }
 
 
@@ -506,7 +536,8 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
         group["first_rulings"] = len(values)
         group["median_days_to_disposition"] = median(values)
         group["p90_days_to_disposition"] = p90(values)
-        group["share_within_60_days"] = rate(sum(1 for d in values if d <= WITHIN_DAYS), len(values))
+        group["first_rulings_within_60_days"] = sum(1 for d in values if d <= WITHIN_DAYS)
+        group["share_within_60_days"] = rate(group["first_rulings_within_60_days"], len(values))
         group["liability_rate"] = rate(group["liability_found"], group["merits"])
         if flow:
             group["incoming"] = group["filed"] + group["reopened"]
@@ -613,6 +644,10 @@ def pending(
     ``median_age_days``, ``p90_age_days``, ``oldest_age_days``. ``by``: track, court, specialty, judge."""
     if by is not None and by not in PENDING_BREAKDOWNS:
         raise ValueError(f"'{by}' is not a breakdown of pending (one of: {', '.join(PENDING_BREAKDOWNS)})")
+    if public:
+        if at != quarter_of(at)[1]:
+            raise ValueError(f"public statistics count the pending caseload at the end of a calendar quarter, not on {at.isoformat()}")
+        check_public(*quarter_of(at), by)
     chosen = Filters.of(filters)
     ages: dict[str, list[int]] = defaultdict(list)
     for key, received_on in _grouped(conn, by, CASE_KEYS, t.cases, [pending_condition(at)], t.cases.c.received_on, count=False, filters=chosen):
@@ -806,10 +841,10 @@ def mediation(
 # --- compensation -----------------------------------------------------------------------------------------------------------
 
 COMPENSATION_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "finding")
-COMPENSATION_COUNTS = ("rulings", "rulings_with_award", "rulings_with_insurer_compensation")
+COMPENSATION_COUNTS = ("rulings", "claims", "rulings_with_award", "rulings_with_insurer_compensation")
 COMPENSATION_BASIS = {
-    "claimed": ("rulings",), "awarded": ("rulings", "rulings_with_award"), "payable": ("rulings", "rulings_with_award"),
-    "award_to_claim_rate": ("rulings", "rulings_with_award"),
+    "claimed": ("claims",), "awarded": ("rulings", "rulings_with_award"), "payable": ("rulings", "rulings_with_award"),
+    "award_to_claim_rate": ("claims", "rulings_with_award"),
     "median_award": ("rulings_with_award",), "insurer_compensation": ("rulings_with_insurer_compensation",),
 }
 
@@ -817,34 +852,49 @@ COMPENSATION_BASIS = {
 def _compensation_group() -> dict[str, Any]:
     totals = {**dict.fromkeys(HEADS, 0), "total": 0}
     return {
-        "rulings": 0, "rulings_with_award": 0, "claimed": dict(totals), "awarded": dict(totals), "payable": dict(totals),
+        "rulings": 0, "claims": 0, "rulings_with_award": 0, "claimed": dict(totals), "awarded": dict(totals), "payable": dict(totals),
         "award_to_claim_rate": None, "median_award": None, "rulings_with_insurer_compensation": 0, "insurer_compensation": 0,
     }
 
 
 def _compensation(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
     claim_total = sum((t.cases.c[f"claimed_{head}"] for head in HEADS[1:]), t.cases.c[f"claimed_{HEADS[0]}"])
-    where = [t.rulings.c.decided_on.between(start, end), t.rulings.c.disposition.in_(MERITS_DISPOSITIONS), claim_total > 0]
-    columns = [t.cases.c[f"claimed_{h}"] for h in HEADS] + [t.rulings.c[f"awarded_{h}"] for h in HEADS]
-    columns += [t.rulings.c[f"payable_{h}"] for h in HEADS] + [t.rulings.c.insurer_compensation]
+    decided = t.rulings.c.decided_on
+    merits = [decided.between(start, end), t.rulings.c.disposition.in_(MERITS_DISPOSITIONS), claim_total > 0]
+    # A case's claim counts once, with its first merits ruling of the period, whoever gave it.
+    earlier = t.rulings.alias("earlier")
+    same_part = [extract("year", earlier.c.decided_on) == extract("year", decided)] if by in TIME_BREAKDOWNS else []
+    if by == "month":  # each month of a breakdown by month is a period of its own
+        same_part.append(extract("month", earlier.c.decided_on) == extract("month", decided))
+    first_in_period = ~exists().where(
+        earlier.c.case_id == t.rulings.c.case_id, earlier.c.version < t.rulings.c.version,
+        earlier.c.decided_on.between(start, end), earlier.c.disposition.in_(MERITS_DISPOSITIONS), *same_part,
+    )
+    columns = [first_in_period.label("claim_counts")] + [t.cases.c[f"claimed_{h}"] for h in HEADS]
+    columns += [t.rulings.c[f"awarded_{h}"] for h in HEADS] + [t.rulings.c[f"payable_{h}"] for h in HEADS]
     groups: Groups = defaultdict(_compensation_group)
     awards: dict[str, list[int]] = defaultdict(list)
-    for key, *values in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, where, *columns, count=False, filters=filters, dated=t.rulings.c.decided_on):
+    heads = len(HEADS)
+    for key, claim_counts, *values in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, merits, *columns, count=False, filters=filters, dated=decided):
         group = groups[key]
         group["rulings"] += 1
-        for index, part in enumerate(("claimed", "awarded", "payable")):
-            for offset, head in enumerate(HEADS):
-                amount = values[index * len(HEADS) + offset]
+        parts = (("claimed", values[:heads]), ("awarded", values[heads:2 * heads]), ("payable", values[2 * heads:]))
+        for part, amounts in parts:
+            if part == "claimed" and not claim_counts:
+                continue
+            for head, amount in zip(HEADS, amounts, strict=True):
                 group[part][head] += amount
                 group[part]["total"] += amount
-        awarded = sum(values[len(HEADS):2 * len(HEADS)])
+        group["claims"] += bool(claim_counts)
+        awarded = sum(values[heads:2 * heads])
         if awarded:
             group["rulings_with_award"] += 1
             awards[key].append(awarded)
-        insurer = values[-1]
-        if insurer:
-            group["rulings_with_insurer_compensation"] += 1
-            group["insurer_compensation"] += insurer
+    # No-fault insurer (HCPL) compensation is its own head: in merits rulings and in approved settlements (R3).
+    insured = [decided.between(start, end), t.rulings.c.insurer_compensation > 0]
+    for key, insurer in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, insured, t.rulings.c.insurer_compensation, count=False, filters=filters, dated=decided):
+        groups[key]["rulings_with_insurer_compensation"] += 1
+        groups[key]["insurer_compensation"] += insurer
     for key, group in groups.items():
         group["award_to_claim_rate"] = rate(group["awarded"]["total"], group["claimed"]["total"])
         values = awards.get(key, [])
@@ -859,7 +909,9 @@ def compensation(
     ``claimed``, ``awarded`` and ``payable`` (per head and ``total``, KZT decimal strings),
     ``award_to_claim_rate`` (awarded / claimed), ``rulings_with_award``, ``median_award`` (total
     awarded per ruling with an award), no-fault ``insurer_compensation`` and how many rulings
-    granted it. ``by``: track, court, specialty, year, month, judge, finding."""
+    granted it. A case's claim counts once, with its first merits ruling of the period (``claims``:
+    how many); insurer compensation counts in every ruling of the period that grants it, merits
+    rulings and approved settlements alike. ``by``: track, court, specialty, year, month, judge, finding."""
     result = _measure("compensation", _compensation, _compensation_group, conn, start, end, by, filters, public, COMPENSATION_BREAKDOWNS, COMPENSATION_COUNTS, COMPENSATION_BASIS)
     for group in result["groups"]:
         for part in ("claimed", "awarded", "payable"):
@@ -873,15 +925,20 @@ def compensation(
 # --- appeals ----------------------------------------------------------------------------------------------------------------
 
 APPEAL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "finding")
-APPEAL_COUNTS = ("rulings", "appeals_filed", "appeals_decided", "outcomes")
-APPEAL_BASIS = {"appeal_rate": ("appeals_filed", "rulings"), "reversal_rate": ("outcomes.upheld", "appeals_decided")}
-APPEAL_RELATIONS: tuple[Relation, ...] = (("appeals_decided", ("outcomes.*",)),)
+APPEAL_COUNTS = ("rulings", "appeals_filed", "appeals_decided", "outcomes", "appeals_changed")
+APPEAL_BASIS = {"appeal_rate": ("appeals_filed", "rulings"), "reversal_rate": ("appeals_changed", "appeals_decided")}
+CHANGED_ON_APPEAL = ("reversed", "modified", "remanded")
+APPEAL_RELATIONS: tuple[Relation, ...] = (
+    ("appeals_decided", ("outcomes.*",)),
+    ("appeals_decided", ("outcomes.upheld", "appeals_changed")),
+    ("appeals_changed", tuple(f"outcomes.{outcome}" for outcome in CHANGED_ON_APPEAL)),
+)
 
 
 def _appeal_group() -> dict[str, Any]:
     return {
         "rulings": 0, "appeals_filed": 0, "appeal_rate": None, "appeals_decided": 0,
-        "outcomes": dict.fromkeys(APPEAL_OUTCOMES, 0), "reversal_rate": None,
+        "outcomes": dict.fromkeys(APPEAL_OUTCOMES, 0), "appeals_changed": 0, "reversal_rate": None,
     }
 
 
@@ -904,8 +961,8 @@ def _appeals(conn: Connection, start: date, end: date, by: str | None, filters: 
         groups[key]["outcomes"][outcome] += n
     for group in groups.values():
         group["appeal_rate"] = rate(group["appeals_filed"], group["rulings"])
-        changed = group["outcomes"]["reversed"] + group["outcomes"]["modified"] + group["outcomes"]["remanded"]
-        group["reversal_rate"] = rate(changed, group["appeals_decided"])
+        group["appeals_changed"] = sum(group["outcomes"][outcome] for outcome in CHANGED_ON_APPEAL)
+        group["reversal_rate"] = rate(group["appeals_changed"], group["appeals_decided"])
     return dict(groups)
 
 
@@ -923,6 +980,7 @@ def appeals(
 
 # --- the funnel ------------------------------------------------------------------------------------------------------------
 
+CARE_NOT_MET = ("no", "partly")  # DOMAIN.md section 4: a standard of care not met, wholly or in part
 FUNNEL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge")
 FUNNEL_COUNTS = ("filed", "care_not_met", "malpractice", "liability_found")
 FUNNEL_BASIS = {
@@ -939,7 +997,7 @@ def _funnel(conn: Connection, start: date, end: date, by: str | None, filters: F
     groups: Groups = defaultdict(_funnel_group)
     for part, part_start, part_end in _as_of_ends(start, end, by):
         not_met = exists().where(
-            t.examinations.c.case_id == t.cases.c.case_id, t.examinations.c.standard_of_care_met == "no", t.examinations.c.received_on <= part_end
+            t.examinations.c.case_id == t.cases.c.case_id, t.examinations.c.standard_of_care_met.in_(CARE_NOT_MET), t.examinations.c.received_on <= part_end
         )
         malpractice = exists().where(
             t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.finding == "malpractice", t.rulings.c.decided_on <= part_end
@@ -996,15 +1054,77 @@ def flatten(group: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def to_csv(result: dict[str, Any]) -> str:
-    """A measure's groups as CSV, one row per group; empty cells for ``None``."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell value no spreadsheet will run: text starting like a formula (``=HYPERLINK(...)``, ``+``,
+    ``-``, ``@``, a tab or line break; OWASP's "CSV injection") gets a leading apostrophe; numbers,
+    and text that is a number (``-1.50``), stay as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        Decimal(value)
+    except ArithmeticError:
+        return "'" + value
+    return value if value.strip() == value else "'" + value
+
+
+def table_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """A measure's groups as columns and rows (one per group; nested figures flattened; ``None``
+    as an empty cell), every cell spreadsheet-safe: what the CSV and XLSX downloads write."""
     rows = [flatten(group) for group in result["groups"]]
     columns: list[str] = []
     for row in rows:
         columns.extend(name for name in row if name not in columns)
+    cells = [[spreadsheet_safe("" if row.get(name) is None else row[name]) for name in columns] for row in rows]
+    return [str(spreadsheet_safe(name)) for name in columns], cells
+
+
+def to_csv(result: dict[str, Any]) -> str:
+    """A measure's groups as CSV, one row per group; empty cells for ``None``."""
+    columns, rows = table_rows(result)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: ("" if value is None else value) for name, value in row.items()})
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
     return out.getvalue()
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def to_xlsx(result: dict[str, Any]) -> bytes:
+    """The same table as ``to_csv`` as an Excel workbook (openpyxl): one sheet of figures, one row per
+    group, and a sheet naming the query (measure, period, breakdown, filters, public). Text is always
+    stored as text, never as a formula, whatever it starts with."""
+    from openpyxl import Workbook  # imported here: only downloads need it
+
+    columns, rows = table_rows(result)
+    workbook = Workbook(write_only=True)
+    figures = workbook.create_sheet(str(result.get("measure", "figures"))[:31])
+    for values in [columns, *rows]:
+        figures.append([_xlsx_cell(figures, value) for value in values])
+    about = workbook.create_sheet("query")
+    query = {name: result.get(name) for name in ("measure", "from", "to", "at", "by", "public") if name in result}
+    query.update({f"filter {name}": value for name, value in (result.get("filters") or {}).items()})
+    for name, value in query.items():
+        about.append([_xlsx_cell(about, name), _xlsx_cell(about, "" if value is None else str(value))])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Text as a string cell (openpyxl would otherwise store text starting with "=" as a formula)."""
+    if not isinstance(value, str) or value == "":
+        return value if value != "" else None
+    with contextlib.suppress(ArithmeticError):
+        number = Decimal(value)
+        if number.is_finite() and value.strip() == value:
+            return number  # money and figures as numbers a spreadsheet can add up
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

@@ -191,7 +191,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with views_engine(current).connect() as conn:
         if args.judge is not None and args.judge != stats.UNASSIGNED and args.judge not in _judge_ids(conn):
             raise UsageError(f"medcourt stats {args.measure}: '{args.judge}' is not a judge of the registry")
-        result = _measure(conn, args)
+        try:
+            result = _measure(conn, args)
+        except ValueError as error:  # a query the statistics refuse (e.g. a public period that is not a whole quarter or year)
+            raise UsageError(f"medcourt stats {args.measure}: {error}") from None
     if args.format == "csv":
         sys.stdout.write(stats.to_csv(result))
     else:
