@@ -60,7 +60,7 @@ import csv
 import io
 import math
 import statistics as pystats
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -85,7 +85,6 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91-180", 91, 180), ("181-365", 181, 365), (">365", 366, None),
 )
 WITHIN_DAYS = 60
-FEW_PARTS = 8  # up to this many years or months, the caseload pending at each end is counted by a query each
 TIYN = Decimal("0.01")
 
 Groups = dict[str, dict[str, Any]]
@@ -499,45 +498,99 @@ def _outcome_group(flow: bool = True) -> dict[str, Any]:
     }
 
 
+# Outcomes read the statistics projection's pre-aggregated rows (projections/outcome_facts.py):
+# counts by day, court, track, specialty, judge, disposition, finding and days to disposition.
+_F = t.stat_outcomes.c
+FACT_KEYS: dict[str, ColumnElement[Any]] = {"track": _F.track, "court": _F.court, "specialty": _F.specialty, "judge": _F.judge_id, "finding": _F.finding}
+
+
+def _fact_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """``filters`` on the facts (a fact's judge is the one the breakdown by judge attributes it to; "" is none)."""
+    return [FACT_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
+
+
+def _fact_key_columns(by: str | None) -> list[ColumnElement[Any]]:
+    if by == "year":
+        return [extract("year", _F.day)]
+    if by == "month":
+        return [extract("year", _F.day), extract("month", _F.day)]
+    return [] if by is None else [FACT_KEYS[by]]
+
+
+def _fact_key(by: str | None, values: Sequence[Any]) -> str:
+    if by is None:
+        return ALL
+    if by == "year":
+        return f"{int(values[0])}"
+    if by == "month":
+        return f"{int(values[0])}-{int(values[1]):02d}"
+    return _key_value(by, values[0] or None)
+
+
+def _histogram_rank(histogram: Mapping[int, int], rank: int) -> int:
+    """The value at 1-based ``rank`` of the sorted values a histogram (value -> how many) counts."""
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} beyond {seen} values")
+
+
+def histogram_median(histogram: Mapping[int, int]) -> float | None:
+    """``median`` of the values a histogram counts, exactly (the mean of the two middle ones for an even count)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    low, high = _histogram_rank(histogram, (total + 1) // 2), _histogram_rank(histogram, total // 2 + 1)
+    return round(float(pystats.median([low, high])), 1)
+
+
+def histogram_p90(histogram: Mapping[int, int]) -> int | None:
+    """``p90`` (nearest rank) of the values a histogram counts."""
+    total = sum(histogram.values())
+    return None if not total else _histogram_rank(histogram, math.ceil(0.9 * total))
+
+
 def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
     flow = by != "finding"  # case flow has no finding
     groups: Groups = defaultdict(lambda: _outcome_group(flow))
+    key_columns = _fact_key_columns(by)
+    kinds = ["ruling", "first", *(["filed", "reopened"] if flow else [])]
+    statement = (
+        select(*key_columns, _F.kind, _F.disposition, _F.finding, _F.days, func.sum(_F.n))
+        .where(_F.kind.in_(kinds), _F.day.between(start, end), *_fact_conditions(filters))
+        .group_by(*key_columns, _F.kind, _F.disposition, _F.finding, _F.days)
+    )
+    days: dict[str, Counter[int]] = defaultdict(Counter)
+    for row in conn.execute(statement):
+        values = tuple(row)
+        key = _fact_key(by, values[:len(key_columns)])
+        kind, disposition, finding, day_count, n = values[len(key_columns):]
+        n = int(n)
+        group = groups[key]
+        if kind in ("filed", "reopened"):
+            group[kind] += n
+        elif kind == "first":
+            days[key][int(day_count)] += n
+        else:
+            group["resolved"] += n
+            group["dispositions"][disposition] += n
+            if disposition in MERITS_DISPOSITIONS:
+                group["merits"] += n
+                group[disposition] += n
+                if finding in group["findings"]:
+                    group["findings"][finding] += n
     if flow:
-        received = t.cases.c.received_on
-        for key, n in _grouped(conn, by, CASE_KEYS, t.cases, [received.between(start, end)], filters=filters, dated=received):
-            groups[key]["filed"] += n
-        source = t.reopenings.join(t.cases, t.reopenings.c.case_id == t.cases.c.case_id)
-        reopened = t.reopenings.c.reopened_on
-        for key, n in _grouped(conn, by, CASE_KEYS, source, [reopened.between(start, end)], filters=filters, dated=reopened):
-            groups[key]["reopened"] += n
         for key, n in _pending_counts(conn, start, end, by, filters):
             groups[key]["pending_at_end"] += n
-    decided = t.rulings.c.decided_on
-    in_period = [decided.between(start, end)]
-    for key, disposition, finding, n in _grouped(
-        conn, by, RULING_KEYS, _CASE_RULINGS, in_period, t.rulings.c.disposition, t.rulings.c.finding, filters=filters, dated=decided
-    ):
-        group = groups[key]
-        group["resolved"] += n
-        group["dispositions"][disposition] += n
-        if disposition in MERITS_DISPOSITIONS:
-            group["merits"] += n
-            group[disposition] += n
-            if finding in group["findings"]:
-                group["findings"][finding] += n
-    days: dict[str, list[int]] = defaultdict(list)
-    first = [*in_period, t.rulings.c.is_first]
-    for key, received_on, decided_on in _grouped(
-        conn, by, RULING_KEYS, _CASE_RULINGS, first, t.cases.c.received_on, decided, count=False, filters=filters, dated=decided
-    ):
-        days[key].append((decided_on - received_on).days)
     for key, group in groups.items():
-        values = days.get(key, [])
-        group["first_rulings"] = len(values)
-        group["median_days_to_disposition"] = median(values)
-        group["p90_days_to_disposition"] = p90(values)
-        group["first_rulings_within_60_days"] = sum(1 for d in values if d <= WITHIN_DAYS)
-        group["share_within_60_days"] = rate(group["first_rulings_within_60_days"], len(values))
+        histogram = days.get(key, Counter())
+        group["first_rulings"] = sum(histogram.values())
+        group["median_days_to_disposition"] = histogram_median(histogram)
+        group["p90_days_to_disposition"] = histogram_p90(histogram)
+        group["first_rulings_within_60_days"] = sum(n for d, n in histogram.items() if d <= WITHIN_DAYS)
+        group["share_within_60_days"] = rate(group["first_rulings_within_60_days"], group["first_rulings"])
         group["liability_rate"] = rate(group["liability_found"], group["merits"])
         if flow:
             group["incoming"] = group["filed"] + group["reopened"]
@@ -549,14 +602,23 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
 
 
 def _pending_counts(conn: Connection, start: date, end: date, by: str | None, filters: Filters) -> list[tuple[str, int]]:
-    """(group key, cases pending at the end of the period), or at the end of each part of a breakdown by year or month."""
+    """(group key, cases pending at the end of the period), or at the end of each part of a breakdown by
+    year or month: the sums of the pending changes dated up to then (groups with none pending left out)."""
+    pending = [_F.kind == "pending", _F.day <= end, *_fact_conditions(filters)]
     if by not in TIME_BREAKDOWNS:
-        return [(key, n) for key, n in _grouped(conn, by, CASE_KEYS, t.cases, [pending_condition(end)], filters=filters)]
-    ends = {key: part_end for key, _part_start, part_end in split_period(start, end, str(by))}
-    if len(ends) <= FEW_PARTS:  # a query a part is quicker than reading every case once
-        return [(key, _grouped(conn, None, CASE_KEYS, t.cases, [pending_condition(part_end)], filters=filters)[0][1]) for key, part_end in ends.items()]
-    counts = pending_at(conn, sorted(set(ends.values())), filters)
-    return [(key, counts[part_end]) for key, part_end in ends.items()]
+        key_columns = _fact_key_columns(by)
+        rows = conn.execute(select(*key_columns, func.sum(_F.n)).where(*pending).group_by(*key_columns))
+        counts = [(_fact_key(by, tuple(row)[:-1]), int(tuple(row)[-1] or 0)) for row in rows]
+        return [(key, n) for key, n in counts if n]
+    changes = conn.execute(select(_F.day, func.sum(_F.n)).where(*pending).group_by(_F.day).order_by(_F.day)).all()
+    result = []
+    running = index = 0
+    for key, _part_start, part_end in split_period(start, end, str(by)):
+        while index < len(changes) and changes[index][0] <= part_end:
+            running += int(changes[index][1])
+            index += 1
+        result.append((key, running))
+    return result
 
 
 def pending_at(conn: Connection, days: Sequence[date], filters: Filters = NO_FILTERS) -> dict[date, int]:
@@ -1106,7 +1168,7 @@ def to_xlsx(result: dict[str, Any]) -> bytes:
     for values in [columns, *rows]:
         figures.append([_xlsx_cell(figures, value) for value in values])
     about = workbook.create_sheet("query")
-    query = {name: result.get(name) for name in ("measure", "from", "to", "at", "by", "public") if name in result}
+    query: dict[str, Any] = {name: result.get(name) for name in ("measure", "from", "to", "at", "by", "public") if name in result}
     query.update({f"filter {name}": value for name, value in (result.get("filters") or {}).items()})
     for name, value in query.items():
         about.append([_xlsx_cell(about, name), _xlsx_cell(about, "" if value is None else str(value))])

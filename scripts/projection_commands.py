@@ -186,7 +186,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.no_catch_up:
         schema.upgrade(current)
     else:
-        with _projector(current, ["cases", "registry"]) as projector:
+        with _projector(current, ["cases", "registry", "statistics"]) as projector:
             projector.catch_up()
     with views_engine(current).connect() as conn:
         if args.judge is not None and args.judge != stats.UNASSIGNED and args.judge not in _judge_ids(conn):
