@@ -577,3 +577,32 @@ def test_a_mediator_named_like_a_formula_downloads_as_text_in_csv_and_xlsx(tmp_p
         referred = [row[[c.value for c in sheet[1]].index("referred")].value for row in sheet.iter_rows(min_row=2)]
         assert referred == [1]  # figures stay numbers
     services.close()
+
+
+# --- the methodology page: every figure defined, in each language, linked from every section ------------------------------
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Clearance rate"), ("ru", "Коэффициент рассмотрения"), ("kk", "Қарау коэффициенті")])
+def test_the_methodology_page_defines_every_figure_in_each_language(demo: Demo, language: str, words: str) -> None:
+    page = demo.client().get("/public/statistics/methodology", headers={"Accept-Language": language})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert words in html and "DOMAIN.md" not in html
+    for measure in MEASURE_NAMES:
+        assert f'id="{measure}"' in html, measure
+        counts = COUNTS[measure]
+        fields = re.findall(r'data-field="([^"]+)"', html.split(f'id="figures-{measure}"', 1)[1].split("</table>", 1)[0])
+        assert set(counts) <= set(fields), (measure, set(counts) - set(fields))
+    # Every rate is listed with what public output suppresses it on: its own numerator and denominator.
+    reversal = html.split('id="figures-appeals"', 1)[1].split('data-field="reversal_rate"', 1)[1].split("</tr>", 1)[0]
+    if language == "en":
+        assert "Reversed, modified or remanded, Appeals decided" in reversal
+
+
+def test_every_section_of_the_analytics_page_links_to_its_definition(demo: Demo) -> None:
+    start, end = LAST_YEAR
+    html = demo.client("analyst").get(f"/analytics?from={start}&to={end}").get_data(as_text=True)
+    sections = html.count('class="stats-section"')
+    links = re.findall(r'class="methodology-link" href="/public/statistics/methodology#(\w+)"', html)
+    assert sections > 5 and len(links) == sections and set(links) <= set(MEASURE_NAMES)
+    assert "DOMAIN.md" not in html and "/public/statistics/methodology" in demo.client().get("/public/statistics").get_data(as_text=True)

@@ -20,7 +20,7 @@ from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
 from projections import queries
 from projections import statistics as stats
 from web.access import roles_required
-from web.analytics import charts, sections
+from web.analytics import charts, definitions, sections
 from web.analytics.charts import Series
 from web.analytics.measures import BREAKDOWNS_OF, MEASURE_NAMES, NO_BREAKDOWN, QueryError, StatsQuery, parse, previous_year, run, validate
 from web.analytics.tables import figure_label, flat_fields, group_label, group_table, value_at
@@ -202,6 +202,13 @@ def public_index() -> Any:
         built = [build(conn, query) for build in sections.PUBLIC]
     context = _form_context(query, request.args, public=True, allowed_by=allowed, judges=[])
     return render_template("analytics/public.html", error=None, sections=built, notes=notes, **context)
+
+
+@public_bp.get("/methodology")
+def methodology() -> Any:
+    """What every figure means (kk, ru, en), for analysts and the public alike; each chart and table links here."""
+    return render_template("analytics/methodology.html", measures=definitions.MEASURES, general=definitions.GENERAL,
+                           figures=definitions.measure_figures, measure_title=measure_title)
 
 
 @public_bp.get("/<measure>")
