@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from domain import clock
 from domain.application import Docket
 from domain.vocabulary import FINDINGS
 from projections import statistics as stats
