@@ -77,7 +77,7 @@ def _common_stats_options(parser: argparse.ArgumentParser, breakdowns: tuple[str
     filters.add_argument("--judge", default=None, metavar="ID",
                          help=f"only this judge's figures (judge id, or '{stats.UNASSIGNED}'): rulings they gave, examinations they "
                               "ordered, hearings booked for them, otherwise the cases now assigned to them")
-    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("--format", choices=("json", "csv", "xlsx"), default="json", help="xlsx: an Excel workbook on standard output (redirect it to a file)")
     parser.add_argument("--public", action="store_true", help="suppress counts from 1 to 4 (as '<5'), the counts that would give them away and the figures built on them ('suppressed')")
     parser.add_argument("--no-catch-up", action="store_true", help="read the read models as they are, without first projecting new events")
 
@@ -197,6 +197,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             raise UsageError(f"medcourt stats {args.measure}: {error}") from None
     if args.format == "csv":
         sys.stdout.write(stats.to_csv(result))
+    elif args.format == "xlsx":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(stats.to_xlsx(result))
     else:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         print()
