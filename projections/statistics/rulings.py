@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, extract
+from sqlalchemy import Connection, and_, exists, select
 
 from domain.vocabulary import APPEAL_OUTCOMES, MERITS_DISPOSITIONS
 from projections import tables as t
@@ -17,7 +17,6 @@ from projections.statistics.core import (
     NO_FILTERS,
     RULING_KEYS,
     SUPPRESSED,
-    TIME_BREAKDOWNS,
     FilterArg,
     Filters,
     Groups,
@@ -54,20 +53,24 @@ def _compensation(conn: Connection, start: date, end: date, by: str | None, filt
     decided = t.rulings.c.decided_on
     merits = [decided.between(start, end), t.rulings.c.disposition.in_(MERITS_DISPOSITIONS), claim_total > 0]
     # A case's claim counts once, with its first merits ruling of the period, whoever gave it.
-    earlier = t.rulings.alias("earlier")
-    same_part = [extract("year", earlier.c.decided_on) == extract("year", decided)] if by in TIME_BREAKDOWNS else []
-    if by == "month":  # each month of a breakdown by month is a period of its own
-        same_part.append(extract("month", earlier.c.decided_on) == extract("month", decided))
-    first_in_period = ~exists().where(
-        earlier.c.case_id == t.rulings.c.case_id, earlier.c.version < t.rulings.c.version,
-        earlier.c.decided_on.between(start, end), earlier.c.disposition.in_(MERITS_DISPOSITIONS), *same_part,
-    )
-    columns = [first_in_period.label("claim_counts")] + [t.cases.c[f"claimed_{h}"] for h in HEADS]
+    # A case's claim counts once, with its first merits ruling of the period (of each year or month
+    # of a breakdown by them), whoever gave it: found before the filters apply, in one pass.
+    r = t.rulings.c
+    claim_rulings: set[tuple[str, int]] = set()
+    seen: set[tuple[str, str]] = set()
+    firsts = select(r.case_id, r.version, r.decided_on).select_from(_CASE_RULINGS).where(*merits).order_by(r.case_id, r.version)
+    for case_id, version, decided_on in conn.execute(firsts):
+        part = f"{decided_on.year}-{decided_on.month}" if by == "month" else str(decided_on.year) if by == "year" else ""
+        if (case_id, part) not in seen:
+            seen.add((case_id, part))
+            claim_rulings.add((case_id, version))
+    columns = [r.case_id, r.version] + [t.cases.c[f"claimed_{h}"] for h in HEADS]
     columns += [t.rulings.c[f"awarded_{h}"] for h in HEADS] + [t.rulings.c[f"payable_{h}"] for h in HEADS]
     groups: Groups = defaultdict(_compensation_group)
     awards: dict[str, list[int]] = defaultdict(list)
     heads = len(HEADS)
-    for key, claim_counts, *values in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, merits, *columns, count=False, filters=filters, dated=decided):
+    for key, case_id, version, *values in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, merits, *columns, count=False, filters=filters, dated=decided):
+        claim_counts = (case_id, version) in claim_rulings
         group = groups[key]
         group["rulings"] += 1
         parts = (("claimed", values[:heads]), ("awarded", values[heads:2 * heads]), ("payable", values[2 * heads:]))
