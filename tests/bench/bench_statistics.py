@@ -188,7 +188,9 @@ def write_growth_table(results: Path, doc: Path) -> None:
              "docket in the same run; *after* reads `stat_outcomes`. The page figure is the whole `/analytics` dashboard, of which",
              "outcomes are three sections of ten: the other seven (experts, hearings, mediation, compensation, appeals, funnel,",
              "pending ages) still count case rows. The load average is the machine's when the run began (2 cores shared with",
-             "other engineers' test suites), so absolute figures are pessimistic; compare before and after within a row.", ""]
+             "other engineers' test suites), so absolute figures are pessimistic; compare before and after within a row.",
+             "The PostgreSQL docket is the demo stopped part-way (generation ran at about 60 events/s on the loaded machine), then",
+             "`ANALYZE`d as autovacuum would after a bulk load: with stale planner statistics the funnel section took 0.7-1 s.", ""]
     for path in sorted(results.glob("statistics-*.json")):
         sizes = json.loads(path.read_text())["sizes"]
         lines += [f"### {path.name}", "",
