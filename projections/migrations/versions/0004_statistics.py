@@ -5,7 +5,7 @@
 calendar rather than scanning every case; ``stat_cases`` keeps what each case adds to them.
 
 Revision ID: 0004
-Revises: 0004_api_tokens
+Revises: 0005_trust (landed on main first; the id "0004" is the one the lead assigned)
 Create Date: 2026-11-30 00:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0004_api_tokens"
+down_revision: str | None = "0005_trust"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
