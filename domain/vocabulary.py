@@ -6,7 +6,7 @@ Values are plain strings, so events stay readable in the store and in exports.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 HARMS: tuple[str, ...] = ("none", "minor", "moderate", "serious", "death")
 """Harm severity, ordered from potential harm only to death."""
@@ -99,10 +99,12 @@ ROLES: tuple[str, ...] = ("clerk", "judge", "analyst", "admin", "system")
 
 
 class Actor(TypedDict):
-    """Who did something: a user id and the role they acted in."""
+    """Who did something: a user id and the role they acted in; ``request`` is the client's
+    ``Idempotency-Key`` when it sent one, so that a retry can find the write it repeats."""
 
     user: str
     role: str
+    request: NotRequired[str]
 
 
 SYSTEM = Actor(user="medcourt-worker", role="system")

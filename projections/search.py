@@ -11,7 +11,7 @@ text contains every one of its words. The text is indexed where it lives:
   ``cases`` by triggers) answers ``MATCH '"word"'``; words shorter than three characters,
   which trigrams cannot index, are checked on the rows the longer words found.
 
-Revision ``0005`` creates both and fills ``search_text`` for cases projected before it.
+Revision ``0007_search`` creates both and fills ``search_text`` for cases projected before it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, select, text
+from sqlalchemy import ColumnElement, and_, false, func, literal, select, text
 
 from projections import tables as t
 
@@ -54,6 +54,12 @@ def with_corrected(search_text: str, value: str) -> str:
     return search_text if f" {folded} " in f" {search_text} " else f"{search_text} {folded}"
 
 
+def searchable(query: str) -> bool:
+    """No name or number holds a control character (or a lone surrogate): such a search matches nothing.
+    (PostgreSQL refuses NUL in a parameter.)"""
+    return not any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F for ch in query)
+
+
 def _like_escaped(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -64,6 +70,8 @@ def text_match(dialect: str, query: str) -> ColumnElement[bool] | None:
     found = words(query)
     if not found:
         return None
+    if not searchable(query):
+        return false()
     column = t.cases.c.search_text
     if dialect == "sqlite":
         long_words = [w for w in found if len(w) >= TRIGRAM]

@@ -13,7 +13,7 @@ from domain.case import Case
 from domain.records import event_record, plain
 from projections import schema
 from scripts.cli import UsageError
-from scripts.context import Progress, open_docket, settings
+from scripts.context import Progress, document_store, open_docket, settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history.add_argument("docket_number")
     history.add_argument("--format", choices=("text", "json"), default="text")
     history.set_defaults(func=cmd_case_history)
+    from scripts.act_commands import register_sheet
+
+    register_sheet(case_sub, _date)
 
     export = subparsers.add_parser("export", help="export data")
     export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
@@ -54,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     key = subparsers.add_parser("key", help="the encryption key of the event store")
     key_sub = key.add_subparsers(dest="key_command", required=True, metavar="ACTION")
-    key_sub.add_parser("generate", help="print a new random key (for MEDCOURT_CIPHER_KEY)").set_defaults(func=cmd_key_generate)
+    key_sub.add_parser("generate", help="print a new random key (for MEDCOURT_CIPHER_KEY)").set_defaults(func=cmd_key_generate, own_key_handling=True)
     key_sub.add_parser("rotate", help="start writing with a new key; events written before stay readable").set_defaults(func=cmd_key_rotate)
 
     verify = subparsers.add_parser("verify", help="replay every aggregate and re-check every rule on the recorded history")
@@ -231,18 +234,31 @@ def cmd_key_rotate(args: argparse.Namespace) -> int:
         path, retired = rotate(settings().var_dir)
     except ValueError as error:
         raise UsageError(f"medcourt key rotate: {error}") from None
-    print(f"New key in use ({path}); {retired} older key(s) kept there for reading. Back the file up.")
+    # The documents follow the event store's key: each file is re-encrypted under the new one.
+    documents = document_store(settings()).rotate_keys()
+    print(f"New key in use ({path}); {retired} older key(s) kept there for reading; {documents} document(s) re-encrypted. Back the file up.")
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from domain.verification import verify_docket
+    from projections.documents import verify_documents
+    from scripts.act_commands import verify_acts
 
-    docket = open_docket()
+    current = settings()
+    docket = open_docket(current)
     progress = Progress("verified aggregates")
     report = verify_docket(docket, on_aggregate=lambda: progress.advance())
     progress.done()
     for violation in report.violations:
         print(f"VIOLATION {violation}", file=sys.stderr)
+    acts = verify_acts(docket, current)
+    for problem in acts.problems:
+        print(f"VIOLATION act {problem}", file=sys.stderr)
     print(report.summary())
-    return 1 if report.violations else 0
+    checked, damaged = verify_documents(docket, document_store(current))
+    for problem in damaged:
+        print(f"VIOLATION {problem}", file=sys.stderr)
+    print(f"Verified {checked} documents against their sha256 on the docket: {'clean' if not damaged else f'{len(damaged)} violation(s)'}.")
+    print(f"Checked {acts.acts} judicial act(s), {acts.signed} signed: {'clean' if not acts.problems else f'{len(acts.problems)} violation(s)'}.")
+    return 1 if report.violations or damaged or acts.problems else 0

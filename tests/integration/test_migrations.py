@@ -37,8 +37,9 @@ def tables_in(settings: Settings) -> set[str]:
 def test_upgrade_from_empty_creates_the_tables_of_tables_py_and_downgrade_removes_them(settings: Settings) -> None:
     assert schema.current_revision(settings) is None
 
-    # Up to the read models' revision, then the newest: exactly the tables, columns and indexes tables.py
-    # declares (later revisions add columns to them, e.g. 0005 the cases' search text).
+    # Up to the read models' first revision, then to the newest: exactly the tables, columns and
+    # indexes tables.py declares (later revisions add tables of their own, e.g. 0004's statistics,
+    # and columns, e.g. the cases' search text).
     schema.upgrade(settings, to=schema.READ_MODELS_REVISION)
     assert schema.current_revision(settings) == schema.READ_MODELS_REVISION
     schema.upgrade(settings)

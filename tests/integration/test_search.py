@@ -109,11 +109,11 @@ def test_the_search_is_answered_by_an_index_not_a_scan(settings: Settings, docke
             assert "ix_cases_search_text_trgm" in plan
 
 
-def test_revision_0005_makes_cases_projected_before_it_searchable(settings: Settings, docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:
+def test_revision_0007_makes_cases_projected_before_it_searchable(settings: Settings, docket_and_views: tuple[Docket, Engine, dict[str, str]]) -> None:
     _, engine, filed = docket_and_views
     engine.dispose()
     # Back to before the search index (the column and index go), then up again: the rows are filled from case_parties.
-    schema.downgrade(settings, to="0004_api_tokens")
+    schema.downgrade(settings, to="0006_statistics")
     schema.upgrade(settings)
     assert found(engine, "щербакова") == {filed["russian"]}
     assert found(engine, "нұрғали қалалық") == {filed["kazakh"]}

@@ -47,7 +47,13 @@ class ApiUser:
 
     @property
     def actor(self) -> Actor:
-        return Actor(user=self.username, role=self.role)
+        from web.idempotency import request_key
+
+        who = Actor(user=self.username, role=self.role)
+        key = request_key()
+        if key:
+            who["request"] = key  # the client's Idempotency-Key: a retry finds this write
+        return who
 
     @property
     def viewer(self) -> Viewer:

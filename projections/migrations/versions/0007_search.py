@@ -6,8 +6,8 @@ filled here from ``case_parties``. PostgreSQL indexes it with a trigram GIN inde
 (``pg_trgm``); SQLite with an FTS5 table (``trigram`` tokenizer) whose rows triggers
 keep in step with ``cases``.
 
-Revision ID: 0005
-Revises: 0004_api_tokens
+Revision ID: 0007_search
+Revises: 0006_statistics
 Create Date: 2026-11-30 00:20:00
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 
 from projections.search import case_search_text
 
-revision: str = "0005"
-down_revision: str | None = "0004_api_tokens"
+revision: str = "0007_search"
+down_revision: str | None = "0006_statistics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
