@@ -7,6 +7,7 @@ The source is always an SQLite demo docket (as a court starts out); the target i
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,9 @@ def _refusal(settings: Settings, path: Path, capsys: pytest.CaptureFixture[str])
 def test_an_sqlite_demo_docket_moves_to_each_store_and_exports_identically(
     settings: Settings, sqlite_export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Load the export into the empty target store.
+    # Load the export into the empty target store, which uses the source's key (documents' files are encrypted with it).
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tmp_path / "source-var" / "cipher.key", settings.var_dir / "cipher.key")
     assert main(["import", "events", "--input", str(sqlite_export), "--batch-size", "500"]) == 0
     assert "every event at its exported position" in capsys.readouterr().out
 
@@ -56,7 +59,10 @@ def test_an_sqlite_demo_docket_moves_to_each_store_and_exports_identically(
     assert main(["export", "events", "--output", str(again)]) == 0
     assert again.read_bytes() == sqlite_export.read_bytes()
 
-    # The hash chains were re-sealed to the very same hashes, and verify finds nothing.
+    # Documents' files are not events: they are copied with the folder (README), then verify finds nothing.
+    shutil.copytree(tmp_path / "source-var" / "documents", settings.var_dir / "documents", dirs_exist_ok=True)
+
+    # The hash chains were re-sealed to the very same hashes.
     chains = [getattr(event, "chain_hash", None) for _, event in open_docket().iter_log()]
     assert chains == json.loads((tmp_path / "source-chains.json").read_text())
     assert main(["verify"]) == 0
