@@ -30,6 +30,7 @@ from domain.errors import DomainError, ExpertNotIndependent, HearingNotSchedulab
 from domain.rules import HARMS_BY_TRACK
 from domain.vocabulary import COURTS, SPECIALTIES, Actor
 from scripts.context import Progress, open_docket
+from scripts.rulebook_data import kz_non_working_days
 
 ADMIN = Actor(user="admin", role="admin")
 CLERK = Actor(user="clerk", role="clerk")
@@ -67,7 +68,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def register_everyone(world: World, start: date) -> None:
     docket, rng = world.docket, world.rng
-    docket.install_default_rulebook()
+    docket.install_default_rulebook(kz_non_working_days())
     bins = iter(range(100000000001, 999999999999, 7919))
     for court, weight in COURT_WEIGHTS.items():
         world.judges[court] = []

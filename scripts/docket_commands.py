@@ -13,6 +13,7 @@ from domain.records import event_record, plain
 from projections import schema
 from scripts.cli import UsageError
 from scripts.context import Progress, open_docket, settings
+from scripts.rulebook_data import kz_non_working_days
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,7 +60,7 @@ def _date(value: str) -> date:
 def cmd_init(args: argparse.Namespace) -> int:
     current = settings()
     docket = open_docket(current, create_tables=True)
-    adopted = docket.install_default_rulebook()
+    adopted = docket.install_default_rulebook(kz_non_working_days())
     schema.upgrade(current)  # the read models' tables (Alembic, idempotent)
     where = current.database_url and "PostgreSQL" or f"SQLite under {current.var_dir}"
     print(f"Event store ready ({where}); rulebook {'adopted (default version of 2015-01-01)' if adopted else 'already in place'}.")
