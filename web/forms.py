@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from domain.errors import ConcurrentChange, DomainError
 from web.api import problems
-from web.i18n import current_language
+from web.i18n import VOCABULARY, current_language, label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -95,7 +95,10 @@ def domain_message(error: DomainError) -> str:
     """The refusal in the reader's language: a rule's refusal from the domain's catalog (kk, ru, en)."""
     if isinstance(error, ConcurrentChange):
         return str(_("Someone else changed this case at the same moment. Reload the case and try again."))
-    return error.message_in(current_language())
+    message = error.message_in(current_language())
+    if error.rule and type(error).__name__ in VOCABULARY["refusal"]:
+        return f"{label('refusal', type(error).__name__)}: {message}"
+    return message
 
 
 def status_for(error: DomainError) -> int:
