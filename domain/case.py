@@ -580,6 +580,10 @@ class Case(CourtAggregate):
         rules.ensure_case_open(self, "issue a ruling")
         ruling = self.normalize_ruling(draft)
         rules.check_ruling(self, ruling, judge, rulebook, clock.today())
+        for sanction in ruling["sanctions"]:
+            if sanction["kind"] == "fine":
+                # R4: a fine is stated in MCI and recorded with its KZT value at the incident date's MCI.
+                sanction["amount_kzt"] = rules.fine_kzt(sanction["amount_mci"], rulebook, self.incident_date)
         self._ruling_issued(**ruling, judge_id=self.judge_id, actor=actor)
         return ruling
 

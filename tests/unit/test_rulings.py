@@ -212,7 +212,10 @@ def test_a_criminal_fine_at_the_cap_is_accepted(court: Court) -> None:
 
     court.rule_liable(docket, sanctions=[fine(430)])
 
-    assert court.app.case(docket).ruling["sanctions"] == [{"respondent_id": "R1", "kind": "fine", "amount_mci": Decimal(430)}]  # type: ignore[index]
+    # R4: the fine is recorded in MCI and in KZT at the MCI of the incident date (2024: 3,692 KZT).
+    assert court.app.case(docket).ruling["sanctions"] == [  # type: ignore[index]
+        {"respondent_id": "R1", "kind": "fine", "amount_mci": Decimal(430), "amount_kzt": Decimal("1587560.00")}
+    ]
 
 
 def test_a_criminal_fine_above_the_cap_is_refused(court: Court) -> None:
