@@ -174,7 +174,7 @@ def ensure_sanctions_within_caps(
         cap = rulebook.fine_cap_mci(track)
         if amount > cap:
             raise SanctionNotAllowed(
-                code="R4.fine_over_cap", field="sanctions", name=respondents.get(rid, {}).get("name", rid), amount=amount,
+                code="R4.fine_over_cap", field="sanctions", name=respondents.get(rid, {}).get("name", rid), amount=f"{amount.normalize():f}",
                 kzt=f"{fine_kzt(amount, rulebook, incident_date):,.2f}", cap=cap, track=track, incident_date=incident_date.isoformat(),
                 rulebook=rulebook.effective_from.isoformat(),
             )
