@@ -46,6 +46,38 @@ if TYPE_CHECKING:
     from domain.registry import Expert, Judge
     from domain.rulebook import RulebookVersion
 
+# Every rule of DOMAIN.md section 3: what it says, and the named checks below that enforce it.
+# docs/rules.md is generated from this table and domain.messages (scripts/rules_doc.py).
+RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "R1": ("Track and harm agree, at filing and at a liability ruling", ("ensure_track_matches_harm",)),
+    "R2": ("Criminal liability only for individuals, certificates only for specialists, licences only for organizations; "
+           "a criminal case names a specialist", ("ensure_respondent_can_bear", "ensure_criminal_case_names_specialist")),
+    "R3": ("Liability only on malpractice; no-fault insurer compensation only in civil merits rulings (incident or medical "
+           "error, harm at least minor) or settlements", ("ensure_liability_follows_malpractice", "ensure_insurer_compensation_allowed")),
+    "R4": ("Sanctions per track, capped per respondent by the rulebook in force on the incident date; fines in MCI and KZT",
+           ("ensure_sanction_allowed", "ensure_sanctions_within_caps", "fine_kzt")),
+    "R5": ("A ruling needs an assigned, certified, not-recused judge; a merits ruling needs a report and none pending",
+           ("ensure_judge_may_rule", "ensure_expert_evidence_complete")),
+    "R6": ("Experts are independent of the parties and of respondent organizations", ("ensure_expert_independent",)),
+    "R7": ("Hearings need a judge and a future start, and never double-book a judge or a courtroom",
+           ("ensure_hearing_schedulable", "overlaps", "CourtCalendar.book")),
+    "R8": ("After a ruling only appeals (within the window), sealing, corrections and documents", ("ensure_case_open", "ensure_appeal_allowed")),
+    "R9": ("Compensation within the claim per head; payable = awarded x (1 - fault %), half-up to the tiyn",
+           ("ensure_compensation_within_claim", "payable_amount")),
+    "R10": ("Mediation in civil cases, reconciliation in criminal ones, one at a time; settled only civil, terminated only criminal",
+            ("ensure_mediation_allowed", "ensure_disposition_fits_track")),
+    "R11": ("Sealed cases are seen only by their judge, their court's clerks and administrators, every view recorded; "
+            "nothing else reveals them", ("may_see_sealed_case", "ensure_may_see_case", "Docket.read_case")),
+    "R12": ("Money is Decimal KZT with two places", ("vocabulary.money", "round_tiyn")),
+    "R13": ("Docket numbers unique and gap-free per court, year and track", ("DocketSequence.issue_next", "is_docket_number")),
+    "R14": ("Clerks act in their own court, judges on their assigned cases, for every way in",
+            ("permissions.ensure_permitted", "ensure_actor_may_act")),
+    "R15": ("Corrected dates stay in order with the case's other dates and in the docket number's year", ("ensure_correction_consistent",)),
+    "R16": ("Appointed experts list the case's specialty or forensic medicine", ("ensure_expert_specialty",)),
+    "R17": ("Deadlines ending on a weekend or a public holiday of Kazakhstan end on the next working day",
+            ("deadline_on_working_day", "RulebookVersion.appeal_deadline", "RulebookVersion.consideration_deadline")),
+}
+
 # R1: which harms each track hears (DOMAIN.md section 1).
 HARMS_BY_TRACK: dict[str, tuple[str, ...]] = {
     "administrative": ("none", "minor"),
@@ -330,6 +362,15 @@ def ensure_mediation_allowed(case: Case) -> None:
         raise MediationNotAllowed(code="R10.mediation_already_open", field="mediator")
 
 
+def ensure_disposition_fits_track(track: str, disposition: str) -> None:
+    """R10: only a civil case ends settled; only a criminal case ends terminated by reconciliation;
+    an administrative case ends neither way."""
+    if disposition == "settled" and track != "civil":
+        raise MediationNotAllowed(code="R10.settled_civil_only", field="disposition", track=track)
+    if disposition == "terminated" and track != "criminal":
+        raise MediationNotAllowed(code="R10.terminated_criminal_only", field="disposition", track=track)
+
+
 # --- R11 -----------------------------------------------------------------------------------
 
 
@@ -540,10 +581,7 @@ def _ruling_insurer(case: Case, ruling: dict[str, Any], judge: Judge | None, rul
 
 
 def _ruling_settlement(case: Case, ruling: dict[str, Any], judge: Judge | None, rulebook: RulebookVersion, today: date) -> None:
-    if ruling["disposition"] == "settled" and case.track != "civil":
-        raise MediationNotAllowed(code="R10.settled_civil_only", field="disposition", track=case.track)
-    if ruling["disposition"] == "terminated" and case.track != "criminal":
-        raise MediationNotAllowed(code="R10.terminated_criminal_only", field="disposition", track=case.track)
+    ensure_disposition_fits_track(case.track, ruling["disposition"])
     if ruling["disposition"] == "settled":
         settled = any(m["outcome"] == "settled" for m in case.mediations)
         agreement = any(d["kind"] == "settlement_agreement" for d in case.documents.values())
