@@ -6,7 +6,14 @@ STAMP := $(VENV)/.installed
 DEMO_CASES ?= 2000
 DEMO_PASSWORD ?= medcourt-demo
 
-.PHONY: run test install lint unit integration e2e browser postgres demo clean
+.PHONY: run test install lint unit integration e2e dates browser postgres demo clean
+
+# Tests run on a pinned court clock (tests/court_clock.py, default 2026-11-29), never the real date; the suites whose
+# figures depend on the date run again on each of these court dates.
+COURT_DATES ?= 2026-01-01 2027-02-28 2028-02-29 2030-12-31
+DATE_SENSITIVE := tests/integration/test_statistics.py tests/integration/test_analytics.py tests/integration/test_worker.py \
+	tests/integration/test_worker_inbox.py tests/integration/test_worker_concurrency.py tests/integration/test_web_public_admin.py \
+	tests/integration/test_projections_queries.py tests/e2e/test_analytics_browser.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +35,14 @@ test: install browser postgres
 	$(BIN)/ruff check domain projections web scripts tests
 	$(BIN)/mypy --strict domain
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/integration tests/e2e
+	$(MAKE) --no-print-directory dates
+
+## The date-sensitive suites on other court dates (the main run above is on the default one).
+dates: install postgres
+	@for day in $(COURT_DATES); do \
+	  echo "== court date $$day: $(DATE_SENSITIVE)"; \
+	  MEDCOURT_TEST_TODAY=$$day $(BIN)/python -m pytest -q -p no:cacheprovider $(DATE_SENSITIVE) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check domain projections web scripts tests

@@ -220,9 +220,9 @@ class Docket(Application[UUID]):
 
         return self._retrying(attempt)
 
-    def register_judge(self, name: str, court: str, actor: Actor) -> Receipt:
+    def register_judge(self, name: str, court: str, actor: Actor, *, entry_id: UUID | None = None) -> Receipt:
         ensure_permitted(actor, "register_judge")
-        judge = Judge.register(name, court, actor)
+        judge = Judge.register(name, court, actor, entry_id=entry_id)
         return self._saved(judge, id=str(judge.id))
 
     def certify_judge(self, judge_id: str, valid_from: date, valid_to: date | None, course: str, actor: Actor) -> Receipt:
@@ -245,9 +245,11 @@ class Docket(Application[UUID]):
 
         return self._retrying(attempt)
 
-    def register_expert(self, name: str, specialties: list[str], qualification: str, certificate_no: str | None, actor: Actor) -> Receipt:
+    def register_expert(
+        self, name: str, specialties: list[str], qualification: str, certificate_no: str | None, actor: Actor, *, entry_id: UUID | None = None
+    ) -> Receipt:
         ensure_permitted(actor, "register_expert")
-        expert = Expert.register(name, specialties, qualification, certificate_no, actor)
+        expert = Expert.register(name, specialties, qualification, certificate_no, actor, entry_id=entry_id)
         return self._saved(expert, id=str(expert.id))
 
     def declare_affiliation(self, expert_id: str, bin_: str, organization: str, valid_from: date, valid_to: date | None, actor: Actor) -> Receipt:
@@ -260,9 +262,9 @@ class Docket(Application[UUID]):
 
         return self._retrying(attempt)
 
-    def register_mediator(self, name: str, court: str, organization: str, actor: Actor) -> Receipt:
+    def register_mediator(self, name: str, court: str, organization: str, actor: Actor, *, entry_id: UUID | None = None) -> Receipt:
         ensure_permitted(actor, "register_mediator")
-        mediator = Mediator.register(name, court, organization, actor)
+        mediator = Mediator.register(name, court, organization, actor, entry_id=entry_id)
         return self._saved(mediator, id=str(mediator.id))
 
     # --- filing -------------------------------------------------------------------------------------------

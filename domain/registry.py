@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import event
 
@@ -41,6 +42,13 @@ def _require_period(valid_from: date, valid_to: date | None) -> None:
         )
 
 
+def _entry_id(value: object) -> UUID | None:
+    """A given registry id (only the demo gives one, to be reproducible) must be a UUID."""
+    if value is None or isinstance(value, UUID):
+        return value
+    raise InvalidValue(f"A registry id must be a UUID, not {value!r:.40}", field="entry_id")
+
+
 def _covers(period: dict[str, Any], day: date) -> bool:
     return bool(period["valid_from"] <= day and (period["valid_to"] is None or day <= period["valid_to"]))
 
@@ -60,8 +68,12 @@ class Judge(RegistryEntry):
         self.retired_on: date | None = None
 
     @classmethod
-    def register(cls, name: str, court: str, actor: Actor) -> Judge:
-        return cls(_require_name(name), _require_court(court), actor)
+    def register(cls, name: str, court: str, actor: Actor, *, entry_id: UUID | None = None) -> Judge:
+        """A new judge; ``entry_id`` is given only where ids must be reproducible (the demo docket)."""
+        return cls._create(
+            cls.JudgeRegistered,  # type: ignore[attr-defined]  # the class @event made
+            id=_entry_id(entry_id), name=_require_name(name), court=_require_court(court), actor=actor,
+        )
 
     def certify(self, valid_from: date, valid_to: date | None, course: str, actor: Actor) -> None:
         _require_period(valid_from, valid_to)
@@ -116,13 +128,19 @@ class Expert(RegistryEntry):
         qualification: str,
         certificate_no: str | None,
         actor: Actor,
+        *,
+        entry_id: UUID | None = None,
     ) -> Expert:
         unknown = [s for s in specialties if s not in EXPERT_SPECIALTIES]
         if unknown or not specialties:
             raise InvalidValue(
                 f"Unknown or missing specialties: {', '.join(unknown) or 'none given'}", field="specialties"
             )
-        return cls(_require_name(name), sorted(set(specialties)), qualification.strip(), certificate_no or None, actor)
+        return cls._create(
+            cls.ExpertRegistered,  # type: ignore[attr-defined]  # the class @event made
+            id=_entry_id(entry_id), name=_require_name(name), specialties=sorted(set(specialties)),
+            qualification=qualification.strip(), certificate_no=certificate_no or None, actor=actor,
+        )
 
     def declare_affiliation(
         self, bin_: str, organization: str, valid_from: date, valid_to: date | None, actor: Actor
@@ -153,5 +171,9 @@ class Mediator(RegistryEntry):
         self.organization = organization
 
     @classmethod
-    def register(cls, name: str, court: str, organization: str, actor: Actor) -> Mediator:
-        return cls(_require_name(name), _require_court(court), organization.strip(), actor)
+    def register(cls, name: str, court: str, organization: str, actor: Actor, *, entry_id: UUID | None = None) -> Mediator:
+        return cls._create(
+            cls.MediatorRegistered,  # type: ignore[attr-defined]  # the class @event made
+            id=_entry_id(entry_id), name=_require_name(name), court=_require_court(court),
+            organization=organization.strip(), actor=actor,
+        )

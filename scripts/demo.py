@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 
 from domain import clock
 from domain.application import Docket
@@ -57,6 +58,9 @@ class World:
     docket: Docket
     rng: random.Random
     today: date
+    # Registry ids come from their own stream, so the same seed gives the same ids (and the same export)
+    # without changing the draws that shape the cases.
+    ids: random.Random = field(default_factory=random.Random)
     judges: dict[str, list[str]] = field(default_factory=dict)  # court -> certified judge ids
     caseload: Counter[str] = field(default_factory=Counter)
     assigned: Counter[str] = field(default_factory=Counter)
@@ -71,6 +75,10 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=clock.COURT_TZ).astimezone(UTC)
 
 
+def next_id(world: World) -> UUID:
+    return UUID(int=world.ids.getrandbits(128), version=4)
+
+
 def register_everyone(world: World, start: date) -> None:
     docket, rng = world.docket, world.rng
     docket.install_default_rulebook(kz_non_working_days())
@@ -78,17 +86,23 @@ def register_everyone(world: World, start: date) -> None:
     for court, weight in COURT_WEIGHTS.items():
         world.judges[court] = []
         for index in range(2 + weight // 3):
-            judge_id = docket.register_judge(f"{person(rng)} ({court})", court, ADMIN)["id"]
+            judge_id = docket.register_judge(f"{person(rng)} ({court})", court, ADMIN, entry_id=next_id(world))["id"]
             if index == 0 or rng.random() < 0.88:  # most judges are certified; each court has at least one
                 docket.certify_judge(judge_id, start - timedelta(days=rng.randint(30, 900)), None, "Medical law for judges (Academy of Justice)", ADMIN)
                 world.judges[court].append(judge_id)
-        world.mediators[court] = [docket.register_mediator(person(rng), court, f"{COURTS[court]} Mediation Centre", ADMIN)["id"] for _ in range(1 + weight // 5)]
+        world.mediators[court] = [
+            docket.register_mediator(person(rng), court, f"{COURTS[court]} Mediation Centre", ADMIN, entry_id=next_id(world))["id"]
+            for _ in range(1 + weight // 5)
+        ]
         world.hospitals[court] = [(rng.choice(HOSPITAL_KINDS).format(n=n), f"{next(bins):012d}") for n in range(1, 4 + weight)]
     all_hospitals = [h for hs in world.hospitals.values() for h in hs]
     for specialty in SPECIALTIES:
         world.experts[specialty] = []
         for _ in range(4):
-            expert_id = docket.register_expert(f"Dr {person(rng)}", [specialty, rng.choice(SPECIALTIES)], rng.choice(["Professor", "Candidate of Medical Sciences", "Highest category physician"]), f"EXP-{rng.randint(10000, 99999)}", ADMIN)["id"]
+            expert_id = docket.register_expert(
+                f"Dr {person(rng)}", [specialty, rng.choice(SPECIALTIES)], rng.choice(["Professor", "Candidate of Medical Sciences", "Highest category physician"]),
+                f"EXP-{rng.randint(10000, 99999)}", ADMIN, entry_id=next_id(world),
+            )["id"]
             world.experts[specialty].append(expert_id)
             if rng.random() < 0.5:  # declared affiliations: some will disqualify (R6)
                 name, bin_ = rng.choice(all_hospitals)
@@ -303,15 +317,19 @@ def ruling_draft(world: World, track: str, harm: str, harm_found: str, care: str
 
 
 def generate(docket: Docket, cases: int, seed: int, today: date | None = None, progress: Progress | None = None) -> World:
-    """Fill ``docket`` with ``cases`` cases received over the five years before ``today``."""
+    """Fill ``docket`` with ``cases`` cases received over the five years before ``today``.
+
+    With ``today`` given, the simulation stops at the start of that day, so the same ``cases``, ``seed`` and
+    ``today`` give the same docket (ids, dates and all); without it, it runs up to this very moment."""
+    explicit = today is not None
     today = today or clock.today()
     start = date(today.year - 5, today.month, 1)
-    world = World(docket=docket, rng=random.Random(seed), today=today)
+    world = World(docket=docket, rng=random.Random(seed), today=today, ids=random.Random(f"registry-ids-{seed}"))
     with clock.frozen_at(at(start, 8)):
         register_everyone(world, start)
     span = (today - start).days - 1
     received = sorted(start + timedelta(days=world.rng.randint(0, span)) for _ in range(cases))
-    stop = at(today, 0) if today != clock.today() else clock.now()
+    stop = at(today, 0) if explicit else clock.now()
     queue: list[tuple[datetime, int, Iterator[datetime]]] = []
     for index, day in enumerate(received):
         story = case_story(world, index, day)
@@ -340,7 +358,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo = subparsers.add_parser("demo", help="fill the docket with realistic demo data (deterministic per seed)")
     demo.add_argument("--cases", type=int, default=500, help="how many cases (default 500)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    demo.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="simulate up to this day (default: today)")
+    demo.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="simulate up to the start of this day; the same --cases, --seed and --today give the same docket (default: up to now)")
     demo.add_argument("--password", help="password of the demo users clerk, judge, analyst and admin (default: generated and printed)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) when the docket already has data")
     demo.set_defaults(func=cmd_demo)
@@ -386,6 +404,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print("The docket already has data; no demo data added.")
             return 0
         print("medcourt demo: the docket already has data; demo data goes into an empty installation (remove var/ or use a fresh database)", file=sys.stderr)
+        return 2
+    if args.today is not None and args.today > clock.today():
+        print(f"medcourt demo: --today {args.today.isoformat()} is in the future (today is {clock.today().isoformat()})", file=sys.stderr)
         return 2
     if args.password is not None and len(args.password) < 10:
         print("medcourt demo: --password needs at least 10 characters", file=sys.stderr)

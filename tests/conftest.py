@@ -1,4 +1,6 @@
-"""Shared fixtures: a fresh SQLite folder or a fresh PostgreSQL database per test.
+"""Shared fixtures: a fresh SQLite folder or a fresh PostgreSQL database per test, on a pinned court clock.
+
+Every test runs at ``tests.court_clock.COURT_NOW`` (a fixed date, or ``MEDCOURT_TEST_TODAY``), never today.
 
 ``settings`` is parametrized over both back ends for integration tests that ask
 for it. PostgreSQL is 127.0.0.1:5432 (user postgres, trust auth) unless
@@ -16,6 +18,21 @@ from pathlib import Path
 import pytest
 
 from projections.settings import Settings
+from tests import court_clock
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any test module is imported: module-level dates are computed on the pinned court clock too.
+    court_clock.pin()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    court_clock.unpin()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"court clock pinned at {court_clock.COURT_NOW.isoformat()} (set {court_clock.COURT_DATE_VARIABLE}=YYYY-MM-DD to move it)"
+
 
 PG_SERVER = os.environ.get("MEDCOURT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ class LiveCourt:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveCourt]:
-    app = make_app(tmp_path_factory.mktemp("e2e") / "var")
+    # The server runs on the pinned court clock, Chromium on the real one: a session cookie that expires ten
+    # hours after the pinned instant would already be stale in the browser, so these sessions live on.
+    app = make_app(tmp_path_factory.mktemp("e2e") / "var", PERMANENT_SESSION_LIFETIME=timedelta(days=36500))
     court = seed(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="medcourt-e2e-server", daemon=True)

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from domain import clock
+from tests.court_clock import last_year
 from tests.e2e.conftest import LiveCourt, sign_in
 from tests.integration.test_api_support import build_demo
 from tests.integration.web_support import Court
 
 pytestmark = pytest.mark.e2e
 
-LAST_YEAR = (date(clock.today().year - 1, 1, 1), date(clock.today().year - 1, 12, 31))
+LAST_YEAR = last_year()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from domain import clock
+from tests.court_clock import COURT_TODAY
 from tests.e2e.conftest import LiveCourt, sign_in
 from tests.integration.web_support import PDF
 
@@ -24,7 +24,7 @@ def test_a_clerk_files_a_case_uploads_a_document_and_schedules_a_hearing(page: P
     page.get_by_role("link", name="New case").click()
 
     # Fill in the intake form, leaving the claimant's name out: the form says so and keeps the rest.
-    today = clock.today()
+    today = COURT_TODAY
     page.get_by_label("Track").select_option("civil")
     page.get_by_label("Received on").fill(today.isoformat())
     page.get_by_label("Medical specialty").select_option("surgery")
@@ -77,7 +77,7 @@ def test_a_judge_reviews_the_history_as_of_an_earlier_date_and_issues_a_ruling_t
     court = live.court
     docket = live.app.extensions["medcourt"].docket
     docket.submit_expert_report(
-        court.open_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes",
+        court.open_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes",
         harm_found="serious", summary="Sepsis after a delayed diagnosis", actor={"user": "judge", "role": "judge"},
     )
     # The dashboard lists the case as ready for a ruling; open its history.
@@ -88,7 +88,7 @@ def test_a_judge_reviews_the_history_as_of_an_earlier_date_and_issues_a_ruling_t
     expect(page.get_by_text("#1 Case filed")).to_be_visible()
 
     # The case as it stood 35 days ago: three entries, no documents yet.
-    earlier = clock.today() - timedelta(days=35)
+    earlier = COURT_TODAY - timedelta(days=35)
     page.get_by_label("As it stood on").fill(earlier.isoformat())
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name=re.compile(r"The case as it stood at the end of .* \(entry 3\)"))).to_be_visible()

@@ -16,19 +16,19 @@ from typing import Any
 
 import pytest
 
-from domain import clock
 from domain.application import Docket
 from domain.vocabulary import FINDINGS
 from projections import statistics as stats
 from projections.settings import Settings
 from scripts.cli import main as medcourt
 from scripts.demo import generate
+from tests.court_clock import COURT_TODAY, last_year
 from tests.integration.test_api_support import ApiClient, Demo, demo_fixture  # noqa: F401 - fixture
 from tests.integration.web_support import PASSWORD, sign_in
 from web import create_app
 from web.analytics.measures import MEASURE_NAMES
 
-LAST_YEAR = (date(clock.today().year - 1, 1, 1), date(clock.today().year - 1, 12, 31))
+LAST_YEAR = last_year()
 COUNTS = {
     "outcomes": stats.OUTCOME_COUNTS, "experts": stats.EXPERT_COUNTS, "hearings": stats.HEARING_COUNTS, "mediation": stats.MEDIATION_COUNTS,
     "compensation": stats.COMPENSATION_COUNTS, "appeals": stats.APPEAL_COUNTS, "funnel": stats.FUNNEL_COUNTS, "pending": ("pending", "age_bands"),
@@ -186,20 +186,27 @@ def test_every_dashboard_table_shows_the_figures_its_own_download_gives(demo: De
         assert_table_matches(parsed.tables[f"table-{section}"], get_json(analyst, url.replace("&amp;", "&")))
 
 
-def busiest(demo: Demo, by: str, query: str = "") -> str:
-    """The group of the breakdown ``by`` (within ``query``) with the most rulings last year."""
+def busiest(demo: Demo, by: str, query: str = "", measure: str = "outcomes", count: str = "resolved") -> str:
+    """The group of the breakdown ``by`` (within ``query``) with the largest ``count`` of ``measure`` last year."""
     start, end = LAST_YEAR
-    result = get_json(demo.client("analyst"), f"/analytics/outcomes.json?from={start}&to={end}&by={by}&{query}")
-    return str(max((g for g in result["groups"] if g["key"] != stats.UNASSIGNED), key=lambda g: (g["resolved"], g["key"]))["key"])
+    result = get_json(demo.client("analyst"), f"/analytics/{measure}.json?from={start}&to={end}&by={by}&{query}")
+    return str(max((g for g in result["groups"] if g["key"] != stats.UNASSIGNED), key=lambda g: (g[count], g["key"]))["key"])
 
 
 def resolved_filters(demo: Demo, filters: dict[str, str]) -> dict[str, str]:
-    """``judge: busiest`` is the ALA judge with the most rulings, ``specialty: theirs`` their commonest specialty."""
+    """``judge: busiest`` is the ALA judge with the most rulings, ``specialty: theirs`` their commonest specialty,
+    ``specialty: mediated`` the specialty with the most concluded mediations in the other filters' slice. Chosen
+    from the docket, so the slice holds data whatever court date the demo was generated for."""
     chosen = dict(filters)
     if chosen.get("judge") == "busiest":
         chosen["judge"] = busiest(demo, "judge", "court=ALA")
     if chosen.get("specialty") == "theirs":
         chosen["specialty"] = busiest(demo, "specialty", f"judge={chosen['judge']}")
+    for name, value in list(chosen.items()):
+        if value.startswith("most:"):
+            _, measure, count = value.split(":")
+            before = "&".join(f"{other}={chosen[other]}" for other in list(chosen)[: list(chosen).index(name)])
+            chosen[name] = busiest(demo, name, before, measure=measure, count=count)
     return chosen
 
 
@@ -207,10 +214,10 @@ def resolved_filters(demo: Demo, filters: dict[str, str]) -> dict[str, str]:
     ("outcomes", {"court": "ALA", "track": "civil"}, "month"),
     ("outcomes", {"court": "ALA"}, "track"),
     ("outcomes", {"judge": "busiest", "specialty": "theirs"}, "finding"),
-    ("experts", {"track": "civil", "specialty": "surgery"}, "court"),
+    ("experts", {"track": "civil", "specialty": "most:experts:ordered"}, "court"),
     ("compensation", {"court": "ALA", "track": "civil", "judge": "busiest"}, "specialty"),
-    ("mediation", {"court": "ALA", "track": "civil", "specialty": "surgery"}, None),
-    ("pending", {"court": "ALA", "track": "criminal"}, "judge"),
+    ("mediation", {"court": "ALA", "track": "civil", "specialty": "most:mediation:concluded"}, None),
+    ("pending", {"court": "most:pending:pending", "track": "most:pending:pending"}, "judge"),
 ])
 def test_a_filtered_query_agrees_on_the_page_in_downloads_in_the_api_and_from_medcourt_stats(
     demo: Demo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], measure: str, filters: dict[str, str], by: str | None
@@ -467,14 +474,14 @@ def test_the_page_the_api_and_the_cli_agree_on_sqlite_and_postgresql(
     # A small demo in a fresh installation of each back end, projected by `medcourt projections run`.
     assert medcourt(["init"]) == 0
     docket = Docket(env=settings.event_store_env())
-    generate(docket, 40, 3)
+    generate(docket, 40, 3, COURT_TODAY)
     assert medcourt(["projections", "run", "--until-caught-up"]) == 0
     capsys.readouterr()
     app = create_app({"TESTING": True, "MEDCOURT_SETTINGS": settings, "SECRET_KEY": "test", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 64})
     try:
         app.extensions["medcourt"].accounts.create_user("analyst", PASSWORD, "analyst", language="en")
         token = app.extensions["medcourt_api_tokens"].create("analyst", name="tests", created_by="tests")[0]
-        start, end = date(clock.today().year - 5, 1, 1), clock.today()
+        start, end = date(COURT_TODAY.year - 5, 1, 1), COURT_TODAY
         browser = app.test_client()
         sign_in(browser, "analyst")
         court = max(get_json(browser, f"/analytics/outcomes.json?from={start}&to={end}&by=court")["groups"], key=lambda g: g["filed"])["key"]

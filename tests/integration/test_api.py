@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from domain import clock
 from scripts.cli import main as medcourt
+from tests.court_clock import COURT_TODAY
 from tests.integration.test_api_support import ApiClient
 from tests.integration.web_support import PDF, Court, csrf_token, fresh_fixture, seeded_fixture, sign_in  # noqa: F401 - fixtures
 from web.api.tokens import TokenStore, api_tokens, digest
@@ -187,9 +188,9 @@ def test_a_case_reads_now_as_of_a_date_at_a_version_and_as_its_history(seeded: t
     assert {p["role"] for p in now["parties"]} >= {"claimant", "respondent"}
     first = client.get(f"/api/cases/{court.open_case}/as-of?version=1").get_json()
     assert first["version"] == 1 and first["judge_id"] is None and first["status"] == "pending"
-    before = client.get(f"/api/cases/{court.open_case}/as-of?date={(date.today() - timedelta(days=400)).isoformat()}")
+    before = client.get(f"/api/cases/{court.open_case}/as-of?date={(COURT_TODAY - timedelta(days=400)).isoformat()}")
     assert problem(before, 404)["field"] == "as_of"
-    today = client.get(f"/api/cases/{court.open_case}/as-of?date={clock.today().isoformat()}").get_json()
+    today = client.get(f"/api/cases/{court.open_case}/as-of?date={COURT_TODAY.isoformat()}").get_json()
     assert today["version"] == now["version"] and set(today["documents"]) == {court.document_id}
     problem(client.get(f"/api/cases/{court.open_case}/as-of?version=1&date=2024-01-01"), 422)
     history = client.get(f"/api/cases/{court.open_case}/history").get_json()
@@ -200,7 +201,7 @@ def test_a_case_reads_now_as_of_a_date_at_a_version_and_as_its_history(seeded: t
 
 def test_the_calendar_lists_the_courts_hearings(seeded: tuple[Flask, Court]) -> None:
     app, court = seeded
-    day = (clock.today() + timedelta(days=2)).isoformat()
+    day = (COURT_TODAY + timedelta(days=2)).isoformat()
     found = api(app, "clerk").get(f"/api/calendar?day={day}&span=week").get_json()
     assert found["court"] == "ALA"
     assert court.hearing_id in {h["hearing_id"] for h in found["hearings"] if h["docket_number"] == court.open_case}
@@ -219,7 +220,7 @@ def test_the_registries_give_the_ids_actions_need(seeded: tuple[Flask, Court]) -
 
 
 def new_case(**changes: Any) -> dict[str, Any]:
-    today = clock.today()
+    today = COURT_TODAY
     body = {
         "track": "civil", "court": "ALA", "received_on": today.isoformat(), "specialty": "surgery", "alleged_harm": "serious",
         "incident_date": (today - timedelta(days=60)).isoformat(), "claimant": {"name": "Patient Z"},
@@ -233,7 +234,7 @@ def new_case(**changes: Any) -> dict[str, Any]:
 def test_a_case_filed_and_worked_through_the_api_follows_the_same_rules_as_the_site(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     clerk, judge = api(app, "clerk"), api(app, "judge")
-    today = clock.today()
+    today = COURT_TODAY
 
     # File the case: 201, its number, and a Location to read it from.
     filed = clerk.post("/api/cases", new_case())
@@ -288,7 +289,7 @@ def test_refusals_come_back_as_problem_details_with_the_right_status(fresh: tupl
     clerk = api(app, "clerk")
     mismatch = problem(clerk.post("/api/cases", new_case(track="criminal", alleged_harm="minor")), 422)
     assert (mismatch["rule"], mismatch["type"]) == ("R1", "/api/problems/rule-violation")
-    future = problem(clerk.post("/api/cases", new_case(received_on=(clock.today() + timedelta(days=3)).isoformat())), 422)
+    future = problem(clerk.post("/api/cases", new_case(received_on=(COURT_TODAY + timedelta(days=3)).isoformat())), 422)
     assert future["field"] == "received_on" and future["type"] == "/api/problems/invalid-value"
     shape = problem(clerk.post("/api/cases", {"track": "maritime"}), 422)
     assert shape["type"] == "/api/problems/validation" and "track" in shape["errors"] and "court" in shape["errors"]
@@ -318,7 +319,7 @@ def test_token_calls_need_no_csrf_token_while_the_sites_forms_still_do(fresh: tu
 def test_statistics_take_any_filters_with_any_breakdown_and_refuse_unknown_values(seeded: tuple[Flask, Court]) -> None:
     app, court = seeded
     analyst = api(app, "analyst")
-    year = clock.today().year
+    year = COURT_TODAY.year
     period = f"from={year - 3}-01-01&to={year}-12-31"
     whole = analyst.get(f"/api/statistics/outcomes?{period}&by=none").get_json()["groups"][0]
     assert whole["filed"] > 0

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from domain import clock
+from tests.court_clock import COURT_TODAY
 from tests.integration.web_support import Court, file_civil_case, make_app, seed
 from web.analytics.measures import MEASURE_NAMES
 from web.api.tokens import TokenStore
@@ -143,7 +143,7 @@ class Stage:
         return template.format(
             open=court.open_case, unassigned=self.unassigned, sealed=court.sealed_case, other_sealed=court.other_court_sealed_case,
             hearing=court.hearing_id, examination=court.examination_id, expert=court.expert_id, mediator=court.mediator_id,
-            today=clock.today().isoformat(),
+            today=COURT_TODAY.isoformat(),
         )
 
     def body(self, body: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -158,7 +158,7 @@ def stage_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     app = make_app(tmp_path_factory.mktemp("api-access") / "var")
     court = seed(app)
     services = app.extensions["medcourt"]
-    unassigned = file_civil_case(services.docket, received_on=clock.today() - timedelta(days=1))
+    unassigned = file_civil_case(services.docket, received_on=COURT_TODAY - timedelta(days=1))
     store: TokenStore = app.extensions["medcourt_api_tokens"]
     tokens = {name: store.create(name, name="matrix", created_by="tests")[0] for name in ("clerk", "judge", "analyst", "admin")}
     revoked, record = store.create("admin", name="revoked", created_by="tests")

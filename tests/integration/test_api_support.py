@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scripts.demo import generate
+from tests.court_clock import COURT_TODAY
 from tests.integration.web_support import PASSWORD, make_app, sign_in
 
 DEMO_CASES = 160
@@ -61,7 +62,7 @@ class ApiClient:
 def build_demo(var_dir: Path) -> Demo:
     app = make_app(var_dir)
     services = app.extensions["medcourt"]
-    world = generate(services.docket, DEMO_CASES, DEMO_SEED)
+    world = generate(services.docket, DEMO_CASES, DEMO_SEED, COURT_TODAY)  # up to the pinned court date, not a moment later
     services.views_current()  # project the whole log once
     demo = Demo(app=app, var_dir=var_dir)
     judge_id = max(world.judges["ALA"], key=lambda j: (world.assigned[j], j))

@@ -8,12 +8,14 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
 from projections.settings import Settings
 from scripts.cli import main
 from scripts.context import open_docket
+from tests.court_clock import COURT_TODAY
 
 
 @pytest.fixture
@@ -51,15 +53,34 @@ def test_demo_data_passes_verify_and_looks_like_the_seeds(demo: Settings, capsys
     assert len({e["data"]["docket_number"] for e in events if e["type"] == "CaseFiled"}) == filed
 
 
-def test_demo_is_deterministic_for_a_seed(demo: Settings, capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = [(e["type"], e["data"].get("docket_number")) for e in exported(capsys) if e["aggregate"] == "Case"]
+def test_the_same_cases_seed_and_today_export_the_same_docket_on_either_store(
+    demo: Settings, capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fixture's docket (SQLite or PostgreSQL) against a second one built on SQLite with the same arguments:
+    # every line of the export is the same (ids, dates, docket numbers, positions), except when it was recorded.
+    def without_recording_time(events: list[dict]) -> list[dict]:
+        return [{key: value for key, value in event.items() if key != "recorded_at"} for event in events]
+
+    first = exported(capsys)
     monkeypatch.setenv("MEDCOURT_VAR", str(tmp_path / "again"))
     monkeypatch.delenv("MEDCOURT_DATABASE_URL", raising=False)
     assert main(["init"]) == 0
     assert main(["demo", "--cases", "60", "--seed", "3", "--today", "2026-11-20"]) == 0
     capsys.readouterr()
-    second = [(e["type"], e["data"].get("docket_number")) for e in exported(capsys) if e["aggregate"] == "Case"]
-    assert first == second
+    second = exported(capsys)
+    assert len(first) == len(second) > 1000
+    assert without_recording_time(first) == without_recording_time(second)
+    case_events = [(a["recorded_at"], b["recorded_at"]) for a, b in zip(first, second, strict=True) if a["aggregate"] == "Case"]
+    assert all(a == b for a, b in case_events), "case events are recorded at their simulated instants"
+
+
+def test_demo_refuses_a_day_in_the_future(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init"]) == 0
+    capsys.readouterr()
+    tomorrow = (COURT_TODAY + timedelta(days=1)).isoformat()
+    assert main(["demo", "--cases", "5", "--today", tomorrow]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("medcourt demo: --today") and "future" in error and "\n" not in error
 
 
 def test_export_lines_follow_the_documented_format(demo: Settings, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,7 @@ from tests.bench.bench_stress import (
     summary_line,
 )
 from tests.conftest import pg_database  # noqa: F401 - fixture
+from tests.court_clock import COURT_TODAY
 from tests.integration.projection_support import dump_read_models
 
 CLERKS = 6
@@ -122,12 +123,12 @@ def test_a_write_whose_acknowledgement_was_lost_is_recorded_once(settings: Setti
     monkeypatch.setattr(docket.recorder, "insert_events", commit_then_lose_the_answer)
     try:
         receipt = docket.file_case(
-            track="civil", court="ALA", received_on=clock.today(), specialty="surgery", alleged_harm="serious",
-            incident_date=clock.today() - timedelta(days=30), claimant={"name": "Patient"},
+            track="civil", court="ALA", received_on=COURT_TODAY, specialty="surgery", alleged_harm="serious",
+            incident_date=COURT_TODAY - timedelta(days=30), claimant={"name": "Patient"},
             respondents=[{"kind": "organization", "name": "City Hospital No. 4", "bin": "123456789012"}], claimed={"real_damage": "1000"}, actor=CLERK,
         )
         staged.clear()
-        again = docket.file_document(receipt["docket_number"], kind="evidence", title="Exhibit", filed_by="claimant", received_on=clock.today(),
+        again = docket.file_document(receipt["docket_number"], kind="evidence", title="Exhibit", filed_by="claimant", received_on=COURT_TODAY,
                                      sha256="a" * 64, size=10, media_type="application/pdf", actor=CLERK)
         case = docket.case(receipt["docket_number"])
         # One case under the first number, one document: each write recorded once, and the receipts say so.
@@ -147,7 +148,7 @@ def decided_long_ago(settings: Settings, count: int) -> list[str]:
     so the worker's legal-force job has ``count`` rulings to put into force, and notices to send."""
     docket = Docket(env=settings.event_store_env())
     try:
-        decided_on = clock.today() - timedelta(days=40)
+        decided_on = COURT_TODAY - timedelta(days=40)
         with clock.frozen_at(datetime.combine(decided_on - timedelta(days=20), clock_time(9), tzinfo=clock.COURT_TZ)):
             judge_id = docket.register_judge("Judge of the autumn", "ALA", ADMIN)["id"]
             docket.certify_judge(judge_id, date(2020, 1, 1), None, "Medical law", ADMIN)

@@ -51,6 +51,7 @@ from domain.errors import DomainError
 from domain.verification import verify_docket
 from domain.vocabulary import Actor
 from projections.keys import load_keys
+from tests.court_clock import COURT_TODAY
 from tests.integration.test_web_access import GET_ROUTES, POST_ROUTES, ROLES, USERS, _path
 from tests.integration.web_support import PASSWORD, PDF, Court, csrf_token, make_app, seed, sign_in
 from tests.unit import invariants
@@ -229,8 +230,8 @@ def test_what_users_type_is_shown_as_text_never_run(site: tuple[Flask, Court, di
     services = app.extensions["medcourt"]
     hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
     number = services.docket.file_case(
-        track="civil", court="ALA", received_on=clock.today(), specialty="surgery", alleged_harm="serious",
-        incident_date=clock.today() - timedelta(days=10), claimant={"name": hostile},
+        track="civil", court="ALA", received_on=COURT_TODAY, specialty="surgery", alleged_harm="serious",
+        incident_date=COURT_TODAY - timedelta(days=10), claimant={"name": hostile},
         respondents=[{"kind": "organization", "name": f"Clinic {hostile}", "bin": "123456789012"}],
         claimed={"real_damage": "1000"}, summary=f"javascript:alert(3) {hostile}", actor={"user": "clerk", "role": "clerk"},
     )["docket_number"]
@@ -265,13 +266,13 @@ def upload_form(client: FlaskClient, number: str, content: bytes, filename: str)
     return client.post(
         f"/cases/{number}/documents/new",
         data={"file": (io.BytesIO(content), filename), "kind": "evidence", "title": "Exhibit", "filed_by": "claimant",
-              "received_on": clock.today().isoformat(), "csrf_token": csrf_token(client, f"/cases/{number}/documents/new")},
+              "received_on": COURT_TODAY.isoformat(), "csrf_token": csrf_token(client, f"/cases/{number}/documents/new")},
         content_type="multipart/form-data",
     )
 
 
 def upload_api(client: FlaskClient, token: str, number: str, content: bytes, filename: str) -> Any:
-    body = {"kind": "evidence", "title": "Exhibit", "filed_by": "claimant", "received_on": clock.today().isoformat(),
+    body = {"kind": "evidence", "title": "Exhibit", "filed_by": "claimant", "received_on": COURT_TODAY.isoformat(),
             "filename": filename, "content_base64": base64.b64encode(content).decode()}
     return client.post(f"/api/cases/{number}/documents", json=body, headers=bearer(token))
 

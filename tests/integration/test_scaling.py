@@ -45,7 +45,6 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine, select
 
-from domain import clock
 from domain.application import Docket
 from domain.case import case_id_for
 from domain.docket_numbers import DOCKET_PATTERN
@@ -54,6 +53,7 @@ from projections import queries
 from projections.projector import PROJECTION_NAMES
 from projections.settings import Settings
 from projections.tables import PROJECTION_TABLES, case_events, cases, judges
+from tests.court_clock import COURT_TODAY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -218,7 +218,7 @@ class Load:
 
 
 def filing(court: str, track: str, claimant: str) -> dict[str, Any]:
-    today = clock.today()
+    today = COURT_TODAY
     body: dict[str, Any] = {
         "track": track, "court": court, "received_on": today.isoformat(), "specialty": "surgery",
         "incident_date": (today - timedelta(days=60)).isoformat(), "claimant": {"name": claimant},
@@ -255,7 +255,7 @@ def client(load: Load, server: str, port: int, court: str, token: str, number: i
                 kind, docket = "DocumentFiled", rng.choice(recent)
                 content = f"Exhibit {marker}\n".encode()
                 path, body = f"/api/cases/{docket}/documents", {
-                    "kind": "evidence", "title": f"Exhibit {marker}", "filed_by": "claimant", "received_on": clock.today().isoformat(),
+                    "kind": "evidence", "title": f"Exhibit {marker}", "filed_by": "claimant", "received_on": COURT_TODAY.isoformat(),
                     "filename": "exhibit.txt", "content_base64": base64.b64encode(content).decode(),
                 }
             sent += 1

@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from domain import clock
+from tests.court_clock import COURT_TODAY
 from tests.integration.web_support import PDF, Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
 
 
@@ -22,7 +22,7 @@ def clerk_of(app: Flask, username: str = "clerk") -> FlaskClient:
 
 
 def intake(**changes: str) -> dict[str, str]:
-    today = clock.today()
+    today = COURT_TODAY
     form = {
         "track": "civil", "court": "ALA", "received_on": today.isoformat(), "specialty": "obstetrics_gynecology",
         "alleged_harm": "moderate", "incident_date": (today - timedelta(days=60)).isoformat(),
@@ -41,7 +41,7 @@ def test_a_clerk_files_a_civil_case_and_lands_on_it(fresh: tuple[Flask, Court]) 
     response = post(client, "/cases/new", intake())
     assert response.status_code == 303
     number = response.headers["Location"].rsplit("/", 1)[1]
-    assert number == f"ALA-{clock.today().year}-C-00004"
+    assert number == f"ALA-{COURT_TODAY.year}-C-00004"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Case {number} is on the docket." in page
     assert "Perinatal Centre No. 2" in page and "1,250,000.50\u00a0₸" in page
@@ -79,7 +79,7 @@ def test_the_domain_refusal_lands_on_the_field_it_concerns(fresh: tuple[Flask, C
     assert mismatch.status_code == 422
     page = mismatch.get_data(as_text=True)
     assert 'id="alleged_harm-error"' in page and "A criminal case cannot be about minor harm" in page
-    future = post(client, "/cases/new", intake(received_on=(clock.today() + timedelta(days=3)).isoformat()))
+    future = post(client, "/cases/new", intake(received_on=(COURT_TODAY + timedelta(days=3)).isoformat()))
     assert future.status_code == 422 and 'id="received_on-error"' in future.get_data(as_text=True)
     no_claim = post(client, "/cases/new", intake(**{"claimed.real_damage": "", "claimed.moral_harm": ""}))
     assert "A civil claim states the amount claimed" in no_claim.get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_the_domain_refusal_lands_on_the_field_it_concerns(fresh: tuple[Flask, C
 def test_a_clerk_uploads_a_document_and_it_downloads_with_safe_headers(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = clerk_of(app)
-    form = {"kind": "medical_record", "title": "Discharge summary", "filed_by": "Claimant", "received_on": clock.today().isoformat(),
+    form = {"kind": "medical_record", "title": "Discharge summary", "filed_by": "Claimant", "received_on": COURT_TODAY.isoformat(),
             "sha256": hashlib.sha256(PDF).hexdigest(), "file": (io.BytesIO(PDF), "discharge.pdf")}
     response = post(client, f"/cases/{court.open_case}/documents/new", form, content_type="multipart/form-data")
     assert response.status_code == 303
@@ -105,7 +105,7 @@ def test_a_clerk_uploads_a_document_and_it_downloads_with_safe_headers(fresh: tu
 def test_uploads_of_the_wrong_kind_or_with_a_wrong_checksum_are_refused(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = clerk_of(app)
-    base = {"kind": "evidence", "title": "Photo", "filed_by": "Claimant", "received_on": clock.today().isoformat()}
+    base = {"kind": "evidence", "title": "Photo", "filed_by": "Claimant", "received_on": COURT_TODAY.isoformat()}
     script = post(client, f"/cases/{court.open_case}/documents/new", {**base, "file": (io.BytesIO(b"<script>alert(1)</script>"), "x.html")}, content_type="multipart/form-data")
     assert script.status_code == 422 and "The court accepts PDF" in script.get_data(as_text=True)
     disguised = post(client, f"/cases/{court.open_case}/documents/new", {**base, "file": (io.BytesIO(PDF), "photo.png")}, content_type="multipart/form-data")
@@ -125,7 +125,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_message(tmp_path: objec
     app = make_app(Path(str(tmp_path)) / "var", MAX_UPLOAD_BYTES=1024)
     court = seed(app)
     client = clerk_of(app)
-    big = {"kind": "evidence", "title": "Scan", "filed_by": "Claimant", "received_on": clock.today().isoformat(), "file": (io.BytesIO(b"%PDF-" + b"0" * 4000), "scan.pdf")}
+    big = {"kind": "evidence", "title": "Scan", "filed_by": "Claimant", "received_on": COURT_TODAY.isoformat(), "file": (io.BytesIO(b"%PDF-" + b"0" * 4000), "scan.pdf")}
     response = post(client, f"/cases/{court.open_case}/documents/new", big, content_type="multipart/form-data")
     assert response.status_code == 422 and "larger than the limit" in response.get_data(as_text=True)
     huge = {**big, "file": (io.BytesIO(b"%PDF-" + b"0" * 3_000_000), "scan.pdf")}
@@ -159,7 +159,7 @@ def test_the_judge_suggestion_is_the_certified_judge_with_the_lightest_caseload(
 def test_hearings_are_scheduled_and_a_double_booking_is_refused_with_the_clash_named(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = clerk_of(app)
-    day = (clock.today() + timedelta(days=2)).isoformat()
+    day = (COURT_TODAY + timedelta(days=2)).isoformat()
     clash = post(client, f"/cases/{court.criminal_case}/hearings/new", {"date": day, "time": "10:30", "duration_minutes": "60", "courtroom": "101", "purpose": "merits"})
     assert clash.status_code == 409  # R7: a conflict with the calendar's state, as in the API
     page = clash.get_data(as_text=True)
@@ -177,7 +177,7 @@ def test_a_hearing_is_rescheduled_and_cancelled(fresh: tuple[Flask, Court]) -> N
     app, court = fresh
     client = clerk_of(app)
     hearing = f"/cases/{court.open_case}/hearings/{court.hearing_id}"
-    day = (clock.today() + timedelta(days=3)).isoformat()
+    day = (COURT_TODAY + timedelta(days=3)).isoformat()
     no_reason = post(client, f"{hearing}/reschedule", {"date": day, "time": "11:00"})
     assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.get_data(as_text=True)
     assert post(client, f"{hearing}/reschedule", {"date": day, "time": "11:00", "reason": "expert unavailable"}).status_code == 303
@@ -189,7 +189,7 @@ def test_a_hearing_is_rescheduled_and_cancelled(fresh: tuple[Flask, Court]) -> N
 def test_the_calendar_hides_hearings_of_sealed_cases_from_those_who_may_not_see_them(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     docket = app.extensions["medcourt"].docket
-    day = clock.today() + timedelta(days=4)
+    day = COURT_TODAY + timedelta(days=4)
     from datetime import datetime, time
 
     docket.schedule_hearing(court.sealed_case, starts_at=datetime.combine(day, time(9)), courtroom="105", purpose="sealed", actor={"user": "clerk", "role": "clerk", "court": "ALA"})
@@ -202,11 +202,11 @@ def test_the_calendar_hides_hearings_of_sealed_cases_from_those_who_may_not_see_
 def test_an_examination_is_ordered_and_its_report_recorded(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = clerk_of(app)
-    due = (clock.today() + timedelta(days=20)).isoformat()
+    due = (COURT_TODAY + timedelta(days=20)).isoformat()
     commission = post(client, f"/cases/{court.criminal_case}/examinations/new", {"kind": "commission", "questions": "Was anaesthesia adequate?", "expert_ids": court.expert_id, "due_on": due})
     assert commission.status_code == 422 and "at least two experts" in commission.get_data(as_text=True)
     assert post(client, f"/cases/{court.criminal_case}/examinations/new", {"kind": "forensic_medical", "questions": "Q1\nQ2", "expert_ids": court.expert_id, "due_on": due}).status_code == 303
-    report = {"received_on": clock.today().isoformat(), "standard_of_care_met": "no", "causation": "yes", "harm_found": "serious", "summary": "Dose too high"}
+    report = {"received_on": COURT_TODAY.isoformat(), "standard_of_care_met": "no", "causation": "yes", "harm_found": "serious", "summary": "Dose too high"}
     assert post(client, f"/cases/{court.criminal_case}/examinations/EX1/report", report).status_code == 303
     page = client.get(f"/cases/{court.criminal_case}").get_data(as_text=True)
     assert "standard of care met: no, causation: yes, harm: serious" in page
@@ -217,11 +217,11 @@ def test_an_affiliated_expert_is_refused_with_the_affiliation_named(fresh: tuple
     from datetime import date
 
     app.extensions["medcourt"].docket.declare_affiliation(court.expert_id, "123456789012", "City Hospital No. 4", date(2010, 1, 1), None, {"user": "admin", "role": "admin"})
-    response = post(clerk_of(app), f"/cases/{court.decided_case}/examinations/new", {"kind": "forensic_medical", "questions": "Q", "expert_ids": court.expert_id, "due_on": (clock.today() + timedelta(days=9)).isoformat()})
+    response = post(clerk_of(app), f"/cases/{court.decided_case}/examinations/new", {"kind": "forensic_medical", "questions": "Q", "expert_ids": court.expert_id, "due_on": (COURT_TODAY + timedelta(days=9)).isoformat()})
     assert response.status_code == 409  # the case is decided (R8, a conflict with its state) before independence is even asked
     number = post(clerk_of(app), "/cases/new", intake(specialty="surgery", **{"respondents.0.bin": "123456789012"})).headers["Location"].rsplit("/", 1)[1]
     app.extensions["medcourt"].docket.assign_judge(number, court.judge_id, {"user": "clerk", "role": "clerk", "court": "ALA"})
-    refused = post(clerk_of(app), f"/cases/{number}/examinations/new", {"kind": "forensic_medical", "questions": "Q", "expert_ids": court.expert_id, "due_on": (clock.today() + timedelta(days=9)).isoformat()})
+    refused = post(clerk_of(app), f"/cases/{number}/examinations/new", {"kind": "forensic_medical", "questions": "Q", "expert_ids": court.expert_id, "due_on": (COURT_TODAY + timedelta(days=9)).isoformat()})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "The expert is not independent (R6)" in page and "BIN 123456789012" in page and 'id="expert_ids-error"' in page
@@ -230,11 +230,11 @@ def test_an_affiliated_expert_is_refused_with_the_affiliation_named(fresh: tuple
 def test_mediation_is_referred_and_concluded(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = clerk_of(app)
-    due = (clock.today() + timedelta(days=30)).isoformat()
+    due = (COURT_TODAY + timedelta(days=30)).isoformat()
     assert post(client, f"/cases/{court.open_case}/mediation/refer", {"mediator_id": court.mediator_id, "due_on": due}).status_code == 303
     twice = post(client, f"/cases/{court.open_case}/mediation/refer", {"mediator_id": court.mediator_id, "due_on": due})
     assert twice.status_code == 409 and "already open" in twice.get_data(as_text=True)
-    assert post(client, f"/cases/{court.open_case}/mediation/conclude", {"outcome": "settled", "concluded_on": clock.today().isoformat()}).status_code == 303
+    assert post(client, f"/cases/{court.open_case}/mediation/conclude", {"outcome": "settled", "concluded_on": COURT_TODAY.isoformat()}).status_code == 303
     assert "Gulnara Abenova" in client.get(f"/cases/{court.open_case}").get_data(as_text=True)
 
 
@@ -244,11 +244,11 @@ def test_appeals_are_filed_and_decided_and_late_ones_refused(fresh: tuple[Flask,
     decided_on = app.extensions["medcourt"].docket.case(court.decided_case).ruling["decided_on"]
     early = post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": "2020-01-01", "appellant": "Claimant"})
     assert early.status_code == 409 and "cannot be filed before the ruling" in early.get_data(as_text=True)
-    late = post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": clock.today().isoformat(), "appellant": "Claimant"})
+    late = post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": COURT_TODAY.isoformat(), "appellant": "Claimant"})
     assert late.status_code == 409 and "The appeal is not allowed (R8)" in late.get_data(as_text=True) and "too late" in late.get_data(as_text=True)
     in_time = (decided_on + timedelta(days=5)).isoformat()
     assert post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": in_time, "appellant": "Claimant"}).status_code == 303
-    assert post(client, f"/cases/{court.decided_case}/appeals/decide", {"outcome": "remanded", "decided_on": clock.today().isoformat()}).status_code == 303
+    assert post(client, f"/cases/{court.decided_case}/appeals/decide", {"outcome": "remanded", "decided_on": COURT_TODAY.isoformat()}).status_code == 303
     assert "status: <strong>pending</strong>" in client.get(f"/cases/{court.decided_case}").get_data(as_text=True)
 
 
@@ -282,12 +282,12 @@ def test_a_form_submitted_after_someone_else_changed_the_case_says_what_changed(
     case = app.extensions["medcourt"].docket.case(court.open_case)
     shown_at = case.version
     app.extensions["medcourt"].docket.seal_case(court.open_case, reason="minor", actor={"user": "other-clerk", "role": "clerk", "court": "ALA"})
-    response = post(client, f"/cases/{court.open_case}/mediation/refer", {"expected_version": str(shown_at), "mediator_id": court.mediator_id, "due_on": (clock.today() + timedelta(days=5)).isoformat()})
+    response = post(client, f"/cases/{court.open_case}/mediation/refer", {"expected_version": str(shown_at), "mediator_id": court.mediator_id, "due_on": (COURT_TODAY + timedelta(days=5)).isoformat()})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "the case changed" in page and "Case sealed" in page and "other-clerk" in page
     assert f'name="expected_version" value="{shown_at + 1}"' in page
-    again = post(client, f"/cases/{court.open_case}/mediation/refer", {"expected_version": str(shown_at + 1), "mediator_id": court.mediator_id, "due_on": (clock.today() + timedelta(days=5)).isoformat()})
+    again = post(client, f"/cases/{court.open_case}/mediation/refer", {"expected_version": str(shown_at + 1), "mediator_id": court.mediator_id, "due_on": (COURT_TODAY + timedelta(days=5)).isoformat()})
     assert again.status_code == 303
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from domain import clock
+from tests.court_clock import COURT_TODAY
 from tests.integration.web_support import Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
 
 CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}  # the seeded court's clerk (R14)
@@ -57,7 +57,7 @@ def test_the_history_lists_every_entry_with_who_and_when_and_filters_by_kind(fre
 def test_the_case_as_it_stood_on_an_earlier_date(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = signed_in(app, "judge")
-    earlier = clock.today() - timedelta(days=35)
+    earlier = COURT_TODAY - timedelta(days=35)
     page = text(client.get(f"/cases/{court.open_case}/history?as_of={earlier.isoformat()}"))
     assert "The case as it stood at the end of" in page and "(entry 3)" in page
     assert "Statement of claim" not in page  # filed today, after that date
@@ -69,8 +69,8 @@ def test_the_case_as_it_stood_on_an_earlier_date(fresh: tuple[Flask, Court]) -> 
 
 def test_two_dates_side_by_side_with_the_changes_marked(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
-    earlier = (clock.today() - timedelta(days=35)).isoformat()
-    page = text(signed_in(app, "judge").get(f"/cases/{court.open_case}/diff?from={earlier}&to={clock.today().isoformat()}"))
+    earlier = (COURT_TODAY - timedelta(days=35)).isoformat()
+    page = text(signed_in(app, "judge").get(f"/cases/{court.open_case}/diff?from={earlier}&to={COURT_TODAY.isoformat()}"))
     assert '<tr class="changed"><th scope="row">Document D1' in page
     assert '<tr class="changed"><th scope="row">Hearing H1' in page
     assert '<tr><th scope="row">Track' in page  # unchanged rows are not marked
@@ -86,9 +86,9 @@ def test_the_ruling_form_shows_what_blocks_a_ruling_on_the_merits_before_anythin
 def test_a_ruling_the_rules_refuse_is_shown_with_why_and_then_issued_once_fixed(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     docket = app.extensions["medcourt"].docket
-    docket.submit_expert_report(court.open_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
+    docket.submit_expert_report(court.open_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
     client = signed_in(app, "judge")
-    today = clock.today().isoformat()
+    today = COURT_TODAY.isoformat()
     draft = {"disposition": "liability_found", "decided_on": today, "finding": "malpractice", "harm_found": "serious",
              "liable_respondents": "R1", "compensation.real_damage": "600 000", "compensation.moral_harm": "250000", "contributory_fault_pct": "10"}
     checked = post(client, f"/cases/{court.open_case}/ruling", {**draft, "action": "check"})
@@ -111,7 +111,7 @@ def test_a_ruling_the_rules_refuse_is_shown_with_why_and_then_issued_once_fixed(
 def test_the_live_check_answers_in_json(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     client = signed_in(app, "judge")
-    answer = post(client, f"/cases/{court.criminal_case}/ruling/check", {"disposition": "liability_found", "decided_on": clock.today().isoformat(), "finding": "incident", "harm_found": "serious"})
+    answer = post(client, f"/cases/{court.criminal_case}/ruling/check", {"disposition": "liability_found", "decided_on": COURT_TODAY.isoformat(), "finding": "incident", "harm_found": "serious"})
     assert answer.status_code == 200 and answer.is_json
     assert answer.get_json()["blocking"]
     malformed = post(client, f"/cases/{court.criminal_case}/ruling/check", {"disposition": "guilty"})
@@ -121,9 +121,9 @@ def test_the_live_check_answers_in_json(fresh: tuple[Flask, Court]) -> None:
 def test_an_organization_cannot_be_held_criminally_liable(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     docket = app.extensions["medcourt"].docket
-    docket.order_examination(court.criminal_case, kind="forensic_medical", questions=["Q"], expert_ids=[court.expert_id], due_on=clock.today() + timedelta(days=5), actor=CLERK)
-    docket.submit_expert_report(court.criminal_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
-    draft = {"disposition": "liability_found", "decided_on": clock.today().isoformat(), "finding": "malpractice", "harm_found": "serious",
+    docket.order_examination(court.criminal_case, kind="forensic_medical", questions=["Q"], expert_ids=[court.expert_id], due_on=COURT_TODAY + timedelta(days=5), actor=CLERK)
+    docket.submit_expert_report(court.criminal_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
+    draft = {"disposition": "liability_found", "decided_on": COURT_TODAY.isoformat(), "finding": "malpractice", "harm_found": "serious",
              "liable_respondents": ["R1", "R2"], "sanctions.0.respondent_id": "R1", "sanctions.0.kind": "imprisonment", "sanctions.0.months": "12", "action": "issue"}
     refused = post(signed_in(app, "judge"), f"/cases/{court.criminal_case}/ruling", draft)
     assert refused.status_code == 422

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from domain import clock
 from domain.application import Docket
 from projections.settings import Settings
 from scripts.rulebook_data import kz_non_working_days
+from tests.court_clock import COURT_NOW, COURT_TODAY
 from web import create_app
 
 PASSWORD = "correct horse battery"
@@ -86,7 +87,7 @@ def seed(app: Flask) -> Court:
     services = app.extensions["medcourt"]
     docket: Docket = services.docket
     court = Court()
-    past = datetime.now(tz=UTC) - timedelta(days=40)
+    past = COURT_NOW - timedelta(days=40)
     with clock.frozen_at(past):
         today = clock.today()
         court.judge_id = docket.register_judge("Aigerim Sadykova", "ALA", ADMIN)["id"]
@@ -120,11 +121,11 @@ def seed(app: Flask) -> Court:
         docket.issue_ruling(court.decided_case, {"disposition": "withdrawn", "decided_on": today}, {"user": "judge2", "role": "judge", "judge_id": court.second_judge_id})
     stored = services.documents.put(io.BytesIO(PDF), "claim.pdf")
     court.document_id = docket.file_document(
-        court.open_case, kind="claim", title="Statement of claim", filed_by="Patient A", received_on=clock.today(),
+        court.open_case, kind="claim", title="Statement of claim", filed_by="Patient A", received_on=COURT_TODAY,
         sha256=stored.sha256, size=stored.size, media_type=stored.media_type, actor=CLERK,
     )["id"]
     court.hearing_id = docket.schedule_hearing(
-        court.open_case, starts_at=datetime.combine(clock.today() + timedelta(days=2), datetime.min.time().replace(hour=10)),
+        court.open_case, starts_at=datetime.combine(COURT_TODAY + timedelta(days=2), datetime.min.time().replace(hour=10)),
         courtroom="101", purpose="preliminary hearing", actor=CLERK,
     )["id"]
     accounts = services.accounts
