@@ -117,7 +117,7 @@ def prepare(settings: Settings, clerks: int) -> Stage:
     from web.api.tokens import TokenStore
 
     admin = {"user": "admin", "role": "admin"}
-    clerk = {"user": "setup", "role": "clerk"}
+    clerk = {"user": "setup", "role": "clerk", "court": "ALA"}
     docket = Docket(env=settings.event_store_env(create_tables=True))
     try:
         docket.install_default_rulebook()
