@@ -30,7 +30,7 @@ from domain.errors import ConcurrentChange, DomainError, InvalidValue, NotFound
 from domain.permissions import ensure_permitted
 from domain.registry import Expert, Judge, Mediator
 from domain.rulebook import DEFAULT_EFFECTIVE_FROM, DEFAULT_SOURCES, RULEBOOK_ID, Rulebook, RulebookVersion, default_parameters
-from domain.vocabulary import SYSTEM, Actor
+from domain.vocabulary import MERITS_DISPOSITIONS, SYSTEM, TRACKS, Actor
 
 T = TypeVar("T")
 LAST_DAY = date.max - timedelta(days=1)
@@ -308,7 +308,7 @@ class Docket(Application[UUID]):
             aggregate: Any = self.repository.get(sequence_id(court, year, track))
         except AggregateNotFoundError:
             from domain.case import one_of
-            from domain.vocabulary import COURTS, TRACKS
+            from domain.vocabulary import COURTS
 
             one_of(track, TRACKS, field="track", what="track")
             one_of(court, COURTS, field="court", what="court")
@@ -485,7 +485,7 @@ class Docket(Application[UUID]):
             draft_now = dict(draft)
             changed: list[Aggregate] = [case]
             new_case: Case | None = None
-            if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in ("administrative", "civil", "criminal") and draft.get("transferred_to_track") != case.track:
+            if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in TRACKS and draft.get("transferred_to_track") != case.track:
                 year = case.normalize_ruling(draft)["decided_on"].year  # the draft's date, checked
                 # The requalified case is received on the ruling's date, and numbered in that year.
                 sequence = self._sequence(case.court, year, draft["transferred_to_track"], actor)
@@ -495,7 +495,7 @@ class Docket(Application[UUID]):
             rules.check_ruling(case, ruling, judge, rulebook, clock.today())
             calendar = self._calendar(case.court, actor)
             self._cancel_open_hearings(case, calendar, "the case was decided", actor)
-            if ruling["disposition"] not in ("liability_found", "no_liability"):
+            if ruling["disposition"] not in MERITS_DISPOSITIONS:
                 for examination in list(case.examinations.values()):
                     if examination["status"] == "ordered":
                         case.withdraw_examination(examination["id"], "the case was decided without a ruling on the merits", actor)

@@ -201,7 +201,12 @@ def _verify_case(docket: Docket, case_id: UUID, registries: dict[UUID, History],
 
 
 class _Refused(DomainError):
-    pass
+    """A finding of the verifier itself, worded "R<n>: what was wrong"."""
+
+    def __init__(self, message: str) -> None:
+        rule, _, finding = message.partition(": ")
+        super().__init__(finding if rule[:1] == "R" and finding else message)
+        self.rule = rule if rule[:1] == "R" and finding else None
 
 
 def _check_case_event(case: Case | None, event: Any, name: str, registries: dict[UUID, History]) -> None:
