@@ -341,12 +341,7 @@ class Case(CourtAggregate):
     def assign_judge(self, judge: Judge, actor: Actor) -> None:
         rules.ensure_case_open(self, "assign a judge")
         today = clock.today()
-        if judge.court != self.court:
-            raise InvalidValue(f"Judge {judge.name} sits in {judge.court}, not in this court ({self.court})", field="judge")
-        if str(judge.id) in self.recused_judges:
-            raise InvalidValue(f"Judge {judge.name} has recused from this case", field="judge")
-        if not judge.is_certified_on(today):
-            raise InvalidValue(f"Judge {judge.name} is not certified in medical law today; only certified judges hear these cases", field="judge")
+        rules.ensure_judge_may_be_assigned(self, judge, today)
         if self.judge_id == str(judge.id):
             raise InvalidValue(f"Judge {judge.name} is already assigned to this case", field="judge")
         if self.judge_id is not None and any(h["status"] == "scheduled" for h in self.hearings.values()):

@@ -91,6 +91,12 @@ class RulingNotReady(DomainError):
     rule = "R5"
 
 
+class JudgeNotAssignable(InvalidValue):
+    """R5: only a certified judge of the case's court who has not recused from it is assigned."""
+
+    rule = "R5"
+
+
 class ExpertNotIndependent(DomainError):
     """R6: an expert may not be a party or affiliated with a respondent organization."""
 

@@ -226,6 +226,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "Судья {judge} не имеет сертификата по медицинскому праву на {day}: в этом суде решения выносят только сертифицированные судьи",
         "{judge} судьяның {day} күні медициналық құқық бойынша сертификаты жоқ: бұл сотта тек сертификатталған судьялар шешім шығарады",
     ),
+    "R5.judge_of_other_court": _m(
+        "Judge {judge} sits in {judge_court}, not in this court ({court})",
+        "Судья {judge} работает в суде {judge_court}, а не в этом суде ({court})",
+        "{judge} судья {judge_court} сотында қызмет етеді, бұл сотта ({court}) емес",
+    ),
+    "R5.judge_not_certified_today": _m(
+        "Judge {judge} is not certified in medical law today; only certified judges hear these cases",
+        "Судья {judge} сегодня не имеет сертификата по медицинскому праву; такие дела рассматривают только сертифицированные судьи",
+        "{judge} судьяның бүгін медициналық құқық бойынша сертификаты жоқ; мұндай істерді тек сертификатталған судьялар қарайды",
+    ),
     "R5.examination_pending": _m(
         "Expert examination {examinations} is still pending: record its report or withdraw it before ruling on the merits",
         "Экспертиза {examinations} ещё не завершена: внесите заключение или отзовите её до решения по существу",

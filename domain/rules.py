@@ -23,6 +23,7 @@ from domain.errors import (
     ExpertSpecialtyMismatch,
     HearingNotSchedulable,
     InvalidValue,
+    JudgeNotAssignable,
     LiabilityNotForThisRespondent,
     LiabilityWithoutMalpractice,
     MediationNotAllowed,
@@ -57,7 +58,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "R4": ("Sanctions per track, capped per respondent by the rulebook in force on the incident date; fines in MCI and KZT",
            ("ensure_sanction_allowed", "ensure_sanctions_within_caps", "fine_kzt")),
     "R5": ("A ruling needs an assigned, certified, not-recused judge; a merits ruling needs a report and none pending",
-           ("ensure_judge_may_rule", "ensure_expert_evidence_complete")),
+           ("ensure_judge_may_be_assigned", "ensure_judge_may_rule", "ensure_expert_evidence_complete")),
     "R6": ("Experts are independent of the parties and of respondent organizations", ("ensure_expert_independent",)),
     "R7": ("Hearings need a judge and a future start, and never double-book a judge or a courtroom",
            ("ensure_hearing_schedulable", "overlaps", "CourtCalendar.book")),
@@ -237,6 +238,16 @@ def ensure_judge_may_rule(case: Case, judge: Judge | None, decided_on: date) -> 
         raise RulingNotReady(code="R5.judge_recused", field="judge", judge=judge.name)
     if not judge.is_certified_on(decided_on):
         raise RulingNotReady(code="R5.judge_not_certified", field="judge", judge=judge.name, day=decided_on.isoformat())
+
+
+def ensure_judge_may_be_assigned(case: Case, judge: Judge, today: date) -> None:
+    """R5: a judge assigned to a case sits in its court, has not recused from it and is certified today."""
+    if judge.court != case.court:
+        raise JudgeNotAssignable(code="R5.judge_of_other_court", field="judge", judge=judge.name, judge_court=judge.court, court=case.court)
+    if str(judge.id) in case.recused_judges:
+        raise JudgeNotAssignable(code="R5.judge_recused", field="judge", judge=judge.name)
+    if not judge.is_certified_on(today):
+        raise JudgeNotAssignable(code="R5.judge_not_certified_today", field="judge", judge=judge.name)
 
 
 def ensure_expert_evidence_complete(case: Case) -> None:
