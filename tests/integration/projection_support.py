@@ -82,7 +82,8 @@ def set_up_court(docket: Docket, rng: random.Random, start: date) -> Court:
                 court.judges[code].append(judge_id)
             court.mediators[code] = docket.register_mediator(f"Mediator {code}", code, f"{code} Mediation Centre", ADMIN)["id"]
         for index in range(3):
-            expert_id = docket.register_expert(f"Dr Expert {index + 1}", list(SPECIALTIES[index:index + 2]), "Professor", f"EXP-{index}", ADMIN)["id"]
+            # Forensic medical experts: they may examine a case of any specialty (R16).
+            expert_id = docket.register_expert(f"Dr Expert {index + 1}", [*SPECIALTIES[index:index + 2], "forensic_medicine"], "Professor", f"EXP-{index}", ADMIN)["id"]
             court.experts.append(expert_id)
         docket.declare_affiliation(court.experts[0], HOSPITALS[0][1], HOSPITALS[0][0], start - timedelta(days=900), None, ADMIN)
     return court
