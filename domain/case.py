@@ -67,6 +67,9 @@ def text(value: Any, *, field: str, what: str, required: bool = True, limit: int
         raise InvalidValue(f"The {what} is required", field=field)
     if len(cleaned) > limit:
         raise InvalidValue(f"The {what} has at most {limit} characters", field=field)
+    if any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF for ch in cleaned):
+        # A NUL or a lone surrogate cannot be stored in PostgreSQL's read models nor encoded as UTF-8.
+        raise InvalidValue(f"The {what} contains a control character", field=field)
     return cleaned
 
 

@@ -87,6 +87,8 @@ HARMS_BY_TRACK: dict[str, tuple[str, ...]] = {
 }
 
 LATEST_HEARING = datetime(3000, 1, 1, tzinfo=UTC)  # as the API's dates, which end with 2999
+# How far ahead a hearing may be set: a court's calendar, not a typo's (year 2999). Ours to tune.
+HEARING_HORIZON_DAYS = 2 * 366
 
 
 def a_or_an(word: str, *, capital: bool = True) -> str:
@@ -308,6 +310,8 @@ def ensure_hearing_schedulable(case: Case, starts_at: datetime, now: datetime) -
         raise InvalidValue(f"A hearing cannot be scheduled after {LATEST_HEARING.year - 1}", field="starts_at")
     if starts_at <= now:
         raise HearingNotSchedulable(code="R7.hearing_in_past", field="starts_at")
+    if (starts_at - now).days > HEARING_HORIZON_DAYS:
+        raise InvalidValue("A hearing is scheduled at most two years ahead", field="starts_at")
 
 
 def overlaps(a_start: datetime, a_minutes: int, b_start: datetime, b_minutes: int) -> bool:

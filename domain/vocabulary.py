@@ -118,12 +118,14 @@ ROLES: tuple[str, ...] = ("clerk", "judge", "analyst", "admin", "system")
 
 class Actor(TypedDict):
     """Who acts: a user id and the role they act in, with the court a clerk serves and the registry
-    judge a judge's account acts for (R14; the worker and administrators need neither)."""
+    judge a judge's account acts for (R14; the worker and administrators need neither); ``request`` is
+    the client's ``Idempotency-Key`` when it sent one, so that a retry can find the write it repeats."""
 
     user: str
     role: str
     court: NotRequired[str | None]
     judge_id: NotRequired[str | None]
+    request: NotRequired[str]
 
 
 def actor_for(user: str, role: str, court: str | None = None, judge_id: str | None = None) -> Actor:

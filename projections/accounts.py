@@ -5,13 +5,19 @@ changes nothing on the docket. They live in the read-model database (tables
 ``users`` and ``sealed_case_views``, created by Alembic revision ``0002_accounts``)
 beside the projections, in plain rows that are updated in place.
 
-Passwords are hashed with argon2id. After ``MAX_FAILED_LOGINS`` wrong passwords in
-a row an account is locked for ``LOCKOUT`` (DOMAIN.md does not say; ours to tune).
+Passwords are hashed with argon2id. Failed sign-ins are rows of ``sign_in_failures``
+(address, typed username, instant), shared by every web process: after ``MAX_FAILED_LOGINS``
+failures for one username from one address within ``LOCKOUT``, that username is locked *for
+that address* (so a stranger cannot lock the owner out from elsewhere), and an address with too
+many failures in a window is throttled. A username that does not exist gets exactly the same
+answers as one that does (DOMAIN.md does not say; ours to tune). Signed-in browser sessions are
+rows of ``web_sessions``: signing out deletes the row, so a copied cookie stops working.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +34,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    delete,
     func,
     insert,
     select,
@@ -88,6 +95,28 @@ sealed_case_views = Table(
 )
 
 
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("sid", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("created_at", DateTime(), nullable=False),
+    Column("expires_at", DateTime(), nullable=False),
+    Index("ix_web_sessions_user", "user_id"),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("address", String(64), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("failed_at", DateTime(), nullable=False),
+    Index("ix_sign_in_failures_address", "address", "failed_at"),
+    Index("ix_sign_in_failures_username", "username", "address", "failed_at"),
+)
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -112,7 +141,7 @@ class SignIn:
     """The outcome of a sign-in attempt: ``user`` when it succeeded, else why not."""
 
     user: User | None
-    refusal: str | None = None  # "bad_credentials", "locked", "inactive"
+    refusal: str | None = None  # "bad_credentials", "locked", "throttled", "inactive"
     locked_until: datetime | None = None
 
 
@@ -228,13 +257,32 @@ class AccountStore:
         return _user(row) if row is not None else None
 
     def list_users(self, *, role: str | None = None, court: str | None = None) -> list[User]:
+        """Users, each with ``locked_until`` set while their username is locked at some address."""
         query = select(users).order_by(users.c.username)
         if role:
             query = query.where(users.c.role == role)
         if court:
             query = query.where(users.c.court == court)
         with self.engine.connect() as conn:
-            return [_user(row) for row in conn.execute(query)]
+            found = [_user(row) for row in conn.execute(query)]
+        locks = self.sign_in_locks()
+        return [dataclasses.replace(u, locked_until=locks[u.username]) if u.username in locks else u for u in found]
+
+    def sign_in_locks(self, now: datetime | None = None) -> dict[str, datetime]:
+        """Usernames locked at one address or more, with when the last of those locks ends."""
+        now = now or _now()
+        recent = (
+            select(sign_in_failures.c.username, func.max(sign_in_failures.c.failed_at).label("last"))
+            .where(sign_in_failures.c.failed_at > _naive(now - LOCKOUT))
+            .group_by(sign_in_failures.c.username, sign_in_failures.c.address)
+            .having(func.count() >= MAX_FAILED_LOGINS)
+        )
+        locks: dict[str, datetime] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(recent):
+                until = (_utc(row.last) or now) + LOCKOUT
+                locks[row.username] = max(until, locks.get(row.username, until))
+        return locks
 
     def count_users(self) -> int:
         with self.engine.connect() as conn:
@@ -276,10 +324,16 @@ class AccountStore:
             )
         if result.rowcount == 0:
             raise NotFound(f"No user with id {user_id}")
-        return self.get(user_id)
+        user = self.get(user_id)
+        with self.engine.begin() as conn:
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == user.username))
+        return user
 
     def unlock(self, user_id: int) -> User:
+        """Forget the failed sign-ins of this user, from every address."""
+        user = self.get(user_id)
         with self.engine.begin() as conn:
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == user.username))
             conn.execute(update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=None, updated_at=_naive(_now())))
         return self.get(user_id)
 
@@ -293,32 +347,39 @@ class AccountStore:
         except (VerificationError, InvalidHashError):
             return False
 
-    def authenticate(self, username: str, password: str, now: datetime | None = None) -> SignIn:
-        """Check a password, counting failures; lock the account after too many in a row."""
+    def authenticate(
+        self, username: str, password: str, now: datetime | None = None, *, address: str = "unknown",
+        attempts_per_address: int = 20, address_window: timedelta = timedelta(minutes=5),
+    ) -> SignIn:
+        """Check a password, counting failures in the database (shared by every process).
+
+        Refused before the password is looked at: an address with ``attempts_per_address`` failures in
+        ``address_window`` ("throttled"), and a username with ``MAX_FAILED_LOGINS`` failures from this
+        address within ``LOCKOUT`` ("locked"). Unknown usernames are counted and answered alike."""
         now = now or _now()
+        name = username.strip().lower()[:64]
+        address = (address or "unknown")[:64]
         with self.engine.connect() as conn:
-            row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
+            from_address = conn.execute(
+                select(func.count()).select_from(sign_in_failures).where(
+                    sign_in_failures.c.address == address, sign_in_failures.c.failed_at > _naive(now - address_window),
+                )
+            ).scalar_one()
+            if from_address >= attempts_per_address:
+                return SignIn(None, "throttled")
+            locked_until = self._locked_until(conn, name, address, now)
+            if locked_until is not None:
+                return SignIn(None, "locked", locked_until)
+            row = conn.execute(select(users).where(users.c.username == name)).first()
         if row is None:
             with contextlib.suppress(VerificationError):
                 self.hasher.verify(self._dummy_hash, password)
-            return SignIn(None, "bad_credentials")
-        user = _user(row)
-        if user.is_locked(now):
-            return SignIn(None, "locked", user.locked_until)
+            return self._failed(name, address, now)
         try:
             self.hasher.verify(row.password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
-            failures = user.failed_logins + 1
-            locked_until = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
-            with self.engine.begin() as conn:
-                conn.execute(
-                    update(users).where(users.c.id == user.id).values(
-                        failed_logins=0 if locked_until else failures, locked_until=_naive(locked_until),
-                    )
-                )
-            if locked_until is not None:
-                return SignIn(None, "locked", locked_until)
-            return SignIn(None, "bad_credentials")
+            return self._failed(name, address, now)
+        user = _user(row)
         if not user.active:
             return SignIn(None, "inactive")
         values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": _naive(now)}
@@ -326,7 +387,57 @@ class AccountStore:
             values["password_hash"] = self.hasher.hash(password)
         with self.engine.begin() as conn:
             conn.execute(update(users).where(users.c.id == user.id).values(**values))
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == name, sign_in_failures.c.address == address))
         return SignIn(self.get(user.id))
+
+    @staticmethod
+    def _locked_until(conn: Any, name: str, address: str, now: datetime) -> datetime | None:
+        recent = conn.execute(
+            select(sign_in_failures.c.failed_at).where(
+                sign_in_failures.c.username == name, sign_in_failures.c.address == address,
+                sign_in_failures.c.failed_at > _naive(now - LOCKOUT),
+            ).order_by(sign_in_failures.c.failed_at.desc()).limit(MAX_FAILED_LOGINS)
+        ).scalars().all()
+        if len(recent) < MAX_FAILED_LOGINS:
+            return None
+        return _utc(recent[0]) + LOCKOUT if recent[0] is not None else None  # the latest failure starts the lock
+
+    def _failed(self, name: str, address: str, now: datetime) -> SignIn:
+        with self.engine.begin() as conn:
+            conn.execute(insert(sign_in_failures).values(address=address, username=name, failed_at=_naive(now)))
+            # Old rows only slow the counts down: drop what no window looks at any more.
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.failed_at < _naive(now - 2 * LOCKOUT)))
+            locked_until = self._locked_until(conn, name, address, now)
+        if locked_until is not None:
+            return SignIn(None, "locked", locked_until)
+        return SignIn(None, "bad_credentials")
+
+    # --- server-side sessions ---------------------------------------------------------------------
+
+    def open_session(self, user_id: int, lifetime: timedelta, now: datetime | None = None) -> str:
+        """A new session id for a signed-in browser; valid until signed out or ``lifetime`` passes."""
+        import secrets
+
+        now = now or _now()
+        sid = secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            conn.execute(insert(web_sessions).values(sid=sid, user_id=user_id, created_at=_naive(now), expires_at=_naive(now + lifetime)))
+            conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < _naive(now)))
+        return sid
+
+    def session_is_open(self, sid: str, user_id: int, now: datetime | None = None) -> bool:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(web_sessions.c.sid).where(
+                    web_sessions.c.sid == sid, web_sessions.c.user_id == user_id,
+                    web_sessions.c.expires_at > _naive(now or _now()),
+                )
+            ).first()
+        return found is not None
+
+    def close_session(self, sid: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(web_sessions).where(web_sessions.c.sid == sid))
 
     # --- the sealed-case view log (R11) --------------------------------------------------------
 

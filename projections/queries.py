@@ -62,8 +62,11 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+LAST_PAGE = 100_000  # far beyond any docket; keeps OFFSET within a 64-bit integer
+
+
 def _paging(page: int, per_page: int) -> tuple[int, int]:
-    return max(1, page), min(max(1, per_page), PER_PAGE_MAX)
+    return min(max(1, page), LAST_PAGE), min(max(1, per_page), PER_PAGE_MAX)
 
 
 # --- who sees sealed cases ------------------------------------------------------------------------------------------
@@ -89,8 +92,16 @@ def may_see(row: Any, viewer: Viewer) -> bool:
 # --- docket search --------------------------------------------------------------------------------------------------
 
 
+def _searchable(text: str) -> bool:
+    """No name or number holds a control character: such a search matches nothing. (SQLite's LIKE
+    stops at a NUL, which made ``\x00`` match every case; PostgreSQL refuses NUL in a parameter.)"""
+    return not any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F for ch in text)
+
+
 def _text_match(text: str) -> ColumnElement[bool]:
     """Docket number, or any party's name, certificate number or BIN, containing ``text`` (any case)."""
+    if not _searchable(text):
+        return false()
     parties = exists().where(
         t.case_parties.c.case_id == t.cases.c.case_id,
         or_(
@@ -502,7 +513,7 @@ def public_docket(
             p.c.case_id == t.cases.c.case_id, p.c.kind == "organization",
             or_(p.c.name.icontains(value, autoescape=True), p.c.bin.icontains(value, autoescape=True)),
         )
-        where.append(or_(t.cases.c.docket_number.icontains(value, autoescape=True), organizations))
+        where.append(or_(t.cases.c.docket_number.icontains(value, autoescape=True), organizations) if _searchable(value) else false())
     total = conn.execute(select(func.count()).select_from(t.cases).where(*where)).scalar_one()
     query: Select[Any] = (
         select(t.cases).where(*where)

@@ -8,6 +8,7 @@ PostgreSQL database. ``MEDCOURT_VAR`` moves the ``var/`` folder (tests use it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,16 @@ class Settings:
         several processes racing to CREATE TABLE IF NOT EXISTS fail with
         "tuple concurrently updated". SQLite's file lock makes that race harmless.
         """
-        from projections.keys import load_keys
+        from projections.keys import MissingKey, load_keys
 
         create = (self.database_url is None) if create_tables is None else create_tables
-        key, retired = load_keys(self.var_dir)
+        try:
+            key, retired = load_keys(self.var_dir)
+        except MissingKey:
+            # A new key only for a store without events: never one beside data it cannot read.
+            if self.store_holds_events():
+                raise
+            key, retired = load_keys(self.var_dir, create=True)
         env = {
             "IS_SNAPSHOTTING_ENABLED": "y",
             "CREATE_TABLE": "y" if create else "n",
@@ -76,6 +83,26 @@ class Settings:
             POSTGRES_MAX_OVERFLOW="10",
         )
         return env
+
+    def store_holds_events(self) -> bool:
+        """Whether the event store has any stored event (read without the key: rows only)."""
+        if self.database_url is None:
+            if not self.events_path.exists():
+                return False
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(f"file:{self.events_path}?mode=ro", uri=True)) as conn:
+                try:
+                    return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is not None
+                except sqlite3.OperationalError:
+                    return False  # no table yet
+        import psycopg
+
+        with psycopg.connect(self.database_url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=10) as conn:
+            exists = conn.execute("SELECT to_regclass('public.docket_events') IS NOT NULL").fetchone()
+            if not exists or not exists[0]:
+                return False
+            return conn.execute("SELECT 1 FROM docket_events LIMIT 1").fetchone() is not None
 
     @property
     def views_url(self) -> str:

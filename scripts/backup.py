@@ -6,7 +6,9 @@ store, the read models and the projections' positions), the document store, and
 a manifest with a sha256 of every file. It is taken while the court works:
 read models are copied before the events, so they are never ahead of them and
 the projections simply catch up after a restore. The encryption key is left out
-unless ``--include-key`` is given: keep it apart from the data.
+unless ``--include-key`` is given: keep it apart from the data. The manifest names
+the key by its fingerprint (never the key), and ``restore`` refuses, before it
+touches anything, to restore without that key or with another one.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from projections.keys import key_file
+from projections.keys import KeyProblem, fingerprint, key_file, load_keys
 from projections.settings import Settings
 from scripts.cli import UsageError
 from scripts.context import open_docket, settings
@@ -36,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     backup.set_defaults(func=cmd_backup)
     restore = subparsers.add_parser("restore", help="restore a backup into an empty installation")
     restore.add_argument("path", type=Path)
-    restore.set_defaults(func=cmd_restore)
+    restore.set_defaults(func=cmd_restore, own_key_handling=True)
 
 
 def _sha256(path: Path) -> str:
@@ -78,8 +80,11 @@ def backup(current: Settings, path: Path, include_key: bool = False) -> dict[str
     if include_key and key_file(current.var_dir).exists():
         shutil.copy2(key_file(current.var_dir), path / "cipher.key")
     files = {str(p.relative_to(path)): _sha256(p) for p in sorted(path.rglob("*")) if p.is_file()}
+    current_key, retired = load_keys(current.var_dir)
     manifest = {
         "format": FORMAT,
+        "key_fingerprint": fingerprint(current_key),
+        "retired_key_fingerprints": [fingerprint(k) for k in retired],
         "created_at": datetime.now(tz=UTC).isoformat(),
         "backend": "postgresql" if current.database_url else "sqlite",
         "log_head": head,
@@ -100,6 +105,7 @@ def restore(current: Settings, path: Path) -> dict[str, Any]:
     wanted = "postgresql" if current.database_url else "sqlite"
     if manifest["backend"] != wanted:
         raise UsageError(f"medcourt restore: the backup is of a {manifest['backend']} installation; this one uses {wanted}")
+    _check_key(current, path, manifest)
     if current.database_url is None:
         for target in (current.events_path, current.views_path):
             if target.exists() and target.stat().st_size > 0:
@@ -125,6 +131,34 @@ def restore(current: Settings, path: Path) -> dict[str, Any]:
         key_file(current.var_dir).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path / "cipher.key", key_file(current.var_dir))
     return manifest
+
+
+def _keys_in(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _check_key(current: Settings, path: Path, manifest: dict[str, Any]) -> None:
+    """The installation's key (or, if it has none, the backup's own copy) must be the one that
+    encrypted the backup; say which key is needed otherwise."""
+    needed = manifest.get("key_fingerprint")
+    if not needed:
+        return  # a backup from before keys were named
+    try:
+        current_key, retired = load_keys(current.var_dir)
+        here, source = [current_key, *retired], "this installation's key"
+    except KeyProblem:
+        copy = path / "cipher.key"
+        here, source = (_keys_in(copy.read_text()), "the key in the backup") if copy.exists() else ([], "")
+    if not here:
+        raise UsageError(
+            f"medcourt restore: the backup is encrypted with the key {needed}; this installation has no key: "
+            f"set MEDCOURT_CIPHER_KEY or put that key in {key_file(current.var_dir)}, then restore again"
+        )
+    if needed not in {fingerprint(k) for k in here}:
+        raise UsageError(
+            f"medcourt restore: the backup needs the key {needed}; {source} is {fingerprint(here[0])}: "
+            "set the right key and restore again (nothing was restored)"
+        )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

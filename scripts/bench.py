@@ -173,15 +173,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     growth = [run_size(base, cases, http_seconds=http_seconds) for cases in sizes]
     read = run_read(base)
     stress: dict[str, Any] | None = None
+    restart: dict[str, Any] | None = None
     if not args.no_stress:
         stress_module = _bench_module("bench_stress")
         with fresh(base, "stress") as settings:
             stress = stress_module.bench_stress(settings, clerks=8 if args.quick else 24, seconds=15 if args.quick else 60)
         say(stress_module.summary_line("stress", stress))
+        if base.database_url:  # the server itself restarted mid-load (Idempotency-Key retries)
+            with fresh(base, "restart") as settings:
+                restart = stress_module.bench_restart(settings, clerks=8 if args.quick else 24, seconds=15 if args.quick else 60)
+            say(stress_module.summary_line("postgresql restarted", restart) + f"; restart {restart['restart_s']} s, re-sent {restart['resent']}, "
+                f"failures after the server was back {restart['failed_after_back']}")
     suffix = ("-postgresql" if base.database_url else "-sqlite") + ("-quick" if args.quick else "")
     document = {
         "measured_at": datetime.now(tz=UTC).isoformat(), "quick": bool(args.quick), "machine": about,
-        "seconds": round(time.monotonic() - started), "read": read, "growth": growth, "stress": stress,
+        "seconds": round(time.monotonic() - started), "read": read, "growth": growth, "stress": stress, "restart": restart,
     }
     path = args.output_dir / f"bench{suffix}.json"
     path.write_text(json.dumps(document, indent=2))

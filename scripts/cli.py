@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from domain.errors import DomainError
 from domain.messages import language_of
+from projections.keys import KeyProblem
 
 # Each module has ``register(subparsers)``; its commands set ``func(args) -> int``.
 COMMAND_MODULES = (
@@ -52,16 +53,39 @@ def cli_language() -> str:
 
 
 def _is_storage_error(error: Exception) -> bool:
+    import psycopg
     from eventsourcing.persistence import PersistenceError
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    return isinstance(error, PersistenceError | OperationalError | ProgrammingError)
+    return isinstance(error, PersistenceError | OperationalError | ProgrammingError | psycopg.Error)
+
+
+def _key_reads_the_store() -> None:
+    """Every command but ``init``, ``key generate`` and ``restore`` (which check keys their own way)
+    runs only with a key that decrypts the store: never a new key beside data it cannot read."""
+    from domain.application import Docket
+    from projections.keys import check_key_reads_store
+    from projections.settings import load_settings
+
+    current = load_settings()
+    if not current.store_holds_events():
+        return
+    probe = Docket(env=current.event_store_env(create_tables=False))
+    try:
+        check_key_reads_store(probe)
+    finally:
+        probe.close()  # its connections are not the command's to keep
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if not getattr(args, "own_key_handling", False):
+            _key_reads_the_store()
         return int(args.func(args) or 0)
+    except KeyProblem as error:
+        print(f"medcourt: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
     except UsageError as error:
         print(str(error).splitlines()[0], file=sys.stderr)
         return 2

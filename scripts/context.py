@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from domain.application import Docket
 from projections.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from projections.documents import DocumentStore
 
 
 def settings() -> Settings:
@@ -16,6 +19,14 @@ def settings() -> Settings:
 
 def open_docket(current: Settings | None = None, *, create_tables: bool | None = None) -> Docket:
     return Docket(env=(current or settings()).event_store_env(create_tables=create_tables))
+
+
+def document_store(current: Settings | None = None) -> DocumentStore:
+    """The encrypted document store, with the event store's keys."""
+    from projections.documents import DocumentStore, cipher_keys
+
+    current = current or settings()
+    return DocumentStore(current.documents_dir, 1 << 62, cipher_keys(current.event_store_env()))
 
 
 class Progress:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import heapq
+import io
 import random
 import secrets
 import sys
@@ -30,7 +31,8 @@ from domain.application import Docket
 from domain.errors import DomainError, ExpertNotIndependent, HearingNotSchedulable
 from domain.rules import HARMS_BY_TRACK
 from domain.vocabulary import COURTS, SPECIALTIES, Actor
-from scripts.context import Progress, open_docket
+from projections.documents import DocumentStore
+from scripts.context import Progress, document_store, open_docket
 from scripts.rulebook_data import kz_non_working_days
 
 ADMIN = Actor(user="admin", role="admin")
@@ -69,6 +71,16 @@ class World:
     mediators: dict[str, list[str]] = field(default_factory=dict)
     hospitals: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # court -> (name, BIN)
     outcomes: Counter[str] = field(default_factory=Counter)
+    documents: DocumentStore | None = None  # where the demo's document files go (None: hashes only)
+
+
+def demo_document(world: World, label: str, original_size: int) -> dict[str, Any]:
+    """A small PDF standing for a filed document, stored (encrypted) when the world has a store, so
+    that ``medcourt verify`` finds every document the demo docket names."""
+    content = f"%PDF-1.4\n% Medcourt demo document {label} ({original_size} bytes in the original)\n%%EOF\n".encode()
+    if world.documents is not None:
+        world.documents.put(io.BytesIO(content), f"{label.replace('/', '-')}.pdf")
+    return {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "media_type": "application/pdf"}
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -143,8 +155,7 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
     world.filed_in[court] += 1
     docket.file_document(number, kind={"civil": "claim", "criminal": "indictment", "administrative": "protocol"}[track],
                          title="Statement of claim" if track == "civil" else "Case materials", filed_by="claimant",
-                         received_on=received_on, sha256=hashlib.sha256(number.encode()).hexdigest(), size=rng.randint(20_000, 900_000),
-                         media_type="application/pdf", actor=clerk)
+                         received_on=received_on, **demo_document(world, number, rng.randint(20_000, 900_000)), actor=clerk)
     if rng.random() < 0.02 or specialty == "obstetrics_gynecology" and rng.random() < 0.05:
         docket.seal_case(number, reason=rng.choice(["minor", "sensitive_diagnosis"]), actor=clerk)
     day = received_on + timedelta(days=rng.randint(1, 6))
@@ -190,8 +201,7 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
             settled = outcome == "settled"
             if settled:
                 docket.file_document(number, kind="settlement_agreement", title="Settlement agreement", filed_by="parties",
-                                     received_on=concluded, sha256=hashlib.sha256(f"{number}/settlement".encode()).hexdigest(),
-                                     size=rng.randint(5000, 50000), media_type="application/pdf", actor=clerk)
+                                     received_on=concluded, **demo_document(world, f"{number}/settlement", rng.randint(5000, 50000)), actor=clerk)
         # The expert report (unless the case ends without one).
         report_day = max(report_day, clock.today())
         yield at(report_day, 14)
@@ -316,15 +326,18 @@ def ruling_draft(world: World, track: str, harm: str, harm_found: str, care: str
     return result
 
 
-def generate(docket: Docket, cases: int, seed: int, today: date | None = None, progress: Progress | None = None) -> World:
-    """Fill ``docket`` with ``cases`` cases received over the five years before ``today``.
+def generate(
+    docket: Docket, cases: int, seed: int, today: date | None = None, progress: Progress | None = None, documents: DocumentStore | None = None,
+) -> World:
+    """Fill ``docket`` with ``cases`` cases received over the five years before ``today``; the documents' files
+    go to ``documents`` (encrypted) when given.
 
     With ``today`` given, the simulation stops at the start of that day, so the same ``cases``, ``seed`` and
     ``today`` give the same docket (ids, dates and all); without it, it runs up to this very moment."""
     explicit = today is not None
     today = today or clock.today()
     start = date(today.year - 5, today.month, 1)
-    world = World(docket=docket, rng=random.Random(seed), today=today, ids=random.Random(f"registry-ids-{seed}"))
+    world = World(docket=docket, rng=random.Random(seed), today=today, ids=random.Random(f"registry-ids-{seed}"), documents=documents)
     with clock.frozen_at(at(start, 8)):
         register_everyone(world, start)
     span = (today - start).days - 1
@@ -412,7 +425,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("medcourt demo: --password needs at least 10 characters", file=sys.stderr)
         return 2
     progress = Progress("demo steps")
-    world = generate(docket, args.cases, args.seed, args.today, progress)
+    world = generate(docket, args.cases, args.seed, args.today, progress, documents=document_store())
     elapsed = progress.done()
     rulings = {k: v for k, v in sorted(world.outcomes.items())}
     print(f"Demo docket: {args.cases} cases (seed {args.seed}), {docket.log_head()} events in {elapsed:.1f}s.")

@@ -14,7 +14,7 @@ from domain.records import event_record, plain
 from domain.vocabulary import Actor, actor_for
 from projections import schema
 from scripts.cli import UsageError
-from scripts.context import Progress, open_docket, settings
+from scripts.context import Progress, document_store, open_docket, settings
 from scripts.rulebook_data import kz_non_working_days
 
 
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     key = subparsers.add_parser("key", help="the encryption key of the event store")
     key_sub = key.add_subparsers(dest="key_command", required=True, metavar="ACTION")
-    key_sub.add_parser("generate", help="print a new random key (for MEDCOURT_CIPHER_KEY)").set_defaults(func=cmd_key_generate)
+    key_sub.add_parser("generate", help="print a new random key (for MEDCOURT_CIPHER_KEY)").set_defaults(func=cmd_key_generate, own_key_handling=True)
     key_sub.add_parser("rotate", help="start writing with a new key; events written before stay readable").set_defaults(func=cmd_key_rotate)
 
     verify = subparsers.add_parser("verify", help="replay every aggregate and re-check every rule on the recorded history")
@@ -208,12 +208,15 @@ def cmd_key_rotate(args: argparse.Namespace) -> int:
         path, retired = rotate(settings().var_dir)
     except ValueError as error:
         raise UsageError(f"medcourt key rotate: {error}") from None
-    print(f"New key in use ({path}); {retired} older key(s) kept there for reading. Back the file up.")
+    # The documents follow the event store's key: each file is re-encrypted under the new one.
+    documents = document_store(settings()).rotate_keys()
+    print(f"New key in use ({path}); {retired} older key(s) kept there for reading; {documents} document(s) re-encrypted. Back the file up.")
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from domain.verification import verify_docket
+    from projections.documents import verify_documents
 
     docket = open_docket()
     progress = Progress("verified aggregates")
@@ -222,4 +225,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for violation in report.violations:
         print(f"VIOLATION {violation}", file=sys.stderr)
     print(report.summary())
-    return 1 if report.violations else 0
+    checked, damaged = verify_documents(docket, document_store(settings()))
+    for problem in damaged:
+        print(f"VIOLATION {problem}", file=sys.stderr)
+    print(f"Verified {checked} documents against their sha256 on the docket: {'clean' if not damaged else f'{len(damaged)} violation(s)'}.")
+    return 1 if report.violations or damaged else 0

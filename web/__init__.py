@@ -22,6 +22,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from flask import Flask, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_login import LoginManager
@@ -38,7 +39,7 @@ from projections.projector import Projector
 from projections.settings import Settings, load_settings
 from web import i18n
 from web.access import load_user
-from web.documents import DocumentDamaged, DocumentStore
+from web.documents import DocumentDamaged, DocumentStore, cipher_keys
 from web.services import Services
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,18 @@ CONTENT_SECURITY_POLICY = (
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request bodies read with ``request.get_json`` fail as a 400, never a 500 (see ``strict_json``)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        from web.api.smorest import strict_json
+
+        return strict_json(s)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = StrictJSONProvider(app)
     settings: Settings = (test_config or {}).get("MEDCOURT_SETTINGS") or load_settings()
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("MEDCOURT_SECRET_KEY") or None,
@@ -87,7 +98,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         schema.upgrade(settings)  # idempotent; takes turns with other processes
     engine = views_engine(settings)
     hasher = PasswordHasher(time_cost=app.config["ARGON2_TIME_COST"], memory_cost=app.config["ARGON2_MEMORY_COST"])
-    docket = Docket(env=settings.event_store_env())
+    env = settings.event_store_env()
+    docket = Docket(env=env)
     inline = app.config["PROJECT_INLINE"]
     if inline is None:
         inline = not settings.is_postgres
@@ -97,13 +109,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings=settings,
         docket=docket,
         accounts=accounts,
-        documents=DocumentStore(settings.documents_dir, app.config["MAX_UPLOAD_BYTES"]),
+        documents=DocumentStore(settings.documents_dir, app.config["MAX_UPLOAD_BYTES"], cipher_keys(env)),
         views=engine,
         projector=Projector(settings, docket=docket) if inline else None,
         wait_seconds=float(app.config["READ_YOUR_WRITES_SECONDS"]),
     )
 
+    @app.before_request
+    def head_is_get() -> None:
+        # Only GET is safe, and HEAD must be exactly GET without the body: views that branch on
+        # "GET or else a submission" would otherwise take a HEAD with a form body (which the CSRF
+        # check lets through as a safe method) for a submission.
+        if request.method == "HEAD":
+            request.method = "GET"
+
     CSRFProtect(app)
+    from web import idempotency
+
+    app.before_request(idempotency.claim_for_form)  # after the CSRF check, registered just above
+    app.after_request(idempotency.finish)
     Babel(
         app,
         locale_selector=i18n.select_locale,
@@ -153,13 +177,14 @@ def _stored_secret(var_dir: Path) -> str:
 
 def _template_helpers(app: Flask) -> None:
     from web.forms import domain_message
+    from web.idempotency import new_key as new_idempotency_key
 
     app.jinja_env.filters.update(
         date=i18n.fmt_date, datetime=i18n.fmt_datetime, money=i18n.fmt_money, number=i18n.fmt_number, time=i18n.fmt_time,
     )
     app.jinja_env.globals.update(
         label=i18n.label, choices=i18n.choices, languages=i18n.LANGUAGES, current_language=i18n.current_language,
-        domain_message=domain_message,
+        domain_message=domain_message, idempotency_key=new_idempotency_key,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user, login_required
 
 from domain.errors import NotFound
@@ -57,6 +57,10 @@ def load_user(user_id: str) -> WebUser | None:
         return None
     if not account.active or account.session_epoch != int(epoch):
         return None
+    # Signed out on the server (or never signed in through the form): the cookie alone is not enough.
+    sid = session.get("_sid")
+    if not isinstance(sid, str) or not services().accounts.session_is_open(sid, account.id):
+        return None
     return WebUser(account)
 
 
@@ -82,8 +86,15 @@ CASE_WORK = ("clerk", "judge", "admin")
 
 
 def actor() -> Actor:
-    """The signed-in user as the docket's services see them: role, court and judge (R14, R11)."""
-    return actor_for(current_user.username, current_user.role, current_user.court, current_user.judge_id)
+    """The signed-in user as the docket's services see them: role, court and judge (R14, R11), and the
+    form's idempotency key, so that a resubmission finds this write."""
+    from web.idempotency import request_key
+
+    who = actor_for(current_user.username, current_user.role, current_user.court, current_user.judge_id)
+    key = request_key()
+    if key:
+        who["request"] = key
+    return who
 
 
 def may_see(court: str, judge_id: str | None, sealed: bool) -> bool:

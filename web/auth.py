@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -25,46 +24,22 @@ bp = Blueprint("auth", __name__)
 HOME_BY_ROLE = {"clerk": "docket.cases", "judge": "judge.dashboard", "analyst": "analytics.dashboard", "admin": "admin.index"}
 
 
-class LoginThrottle:
-    """Failed sign-ins per client address in a sliding window, per process (accounts lock
-    themselves after repeated failures; this slows guessing across many usernames)."""
-
-    def __init__(self) -> None:
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, window: float) -> deque[float]:
-        failures = self._failures[address]
-        cutoff = time.monotonic() - window
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return failures
-
-    def blocked(self, address: str, limit: int, window: float) -> bool:
-        with self._lock:
-            return len(self._recent(address, window)) >= limit
-
-    def failed(self, address: str) -> None:
-        with self._lock:
-            self._failures[address].append(time.monotonic())
-
-    def succeeded(self, address: str) -> None:
-        with self._lock:
-            self._failures.pop(address, None)
-
-
-def throttle() -> LoginThrottle:
-    found = current_app.extensions.get("medcourt_login_throttle")
-    if found is None:
-        found = current_app.extensions["medcourt_login_throttle"] = LoginThrottle()
-    return found
+SESSION_ID = "_sid"  # the server-side session this browser holds (projections.accounts.web_sessions)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never another host) is followed after sign-in or a switch."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site (never another host) is followed after sign-in or a switch.
+
+    Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so ``/%09/evil``
+    would become ``//evil``: any control character, space or backslash disqualifies the target."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(ch <= " " or ch == "\x7f" or ch == "\\" or ch.isspace() for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def home_url() -> str:
@@ -85,21 +60,22 @@ def login() -> Any:
     form = FormState.from_request()
     form.fields = {"username", "password"}
     form.values.pop("password", None)  # never echoed back
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("auth/login.html", f=form)
-    address = request.remote_addr or "unknown"
-    config = current_app.config
-    if throttle().blocked(address, config["LOGIN_ATTEMPTS_PER_ADDRESS"], config["LOGIN_WINDOW_SECONDS"]):
-        form.add(None, _("Too many failed sign-ins from this computer. Wait a few minutes and try again."))
-        return render_template("auth/login.html", f=form), 429
     try:
         data = LoginSchema().load(request.form)
     except ValidationError as error:
         form.add_validation(error.messages)
         return render_template("auth/login.html", f=form), 422
-    outcome = services().accounts.authenticate(data["username"], data["password"])
+    config = current_app.config
+    outcome = services().accounts.authenticate(
+        data["username"], data["password"], address=request.remote_addr or "unknown",
+        attempts_per_address=config["LOGIN_ATTEMPTS_PER_ADDRESS"], address_window=timedelta(seconds=config["LOGIN_WINDOW_SECONDS"]),
+    )
     if outcome.user is None:
-        throttle().failed(address)
+        if outcome.refusal == "throttled":
+            form.add(None, _("Too many failed sign-ins from this computer. Wait a few minutes and try again."))
+            return render_template("auth/login.html", f=form), 429
         if outcome.refusal == "locked":
             form.add(None, _("This account is locked after repeated failed sign-ins until %(time)s.", time=fmt_datetime(outcome.locked_until)))
             return render_template("auth/login.html", f=form), 429
@@ -108,10 +84,10 @@ def login() -> Any:
             return render_template("auth/login.html", f=form), 403
         form.add(None, _("The username or password is wrong."))
         return render_template("auth/login.html", f=form), 401
-    throttle().succeeded(address)
     destination = safe_next(request.args.get("next"))
     session.clear()  # a fresh session for the signed-in user (no fixation)
     session.permanent = True
+    session[SESSION_ID] = services().accounts.open_session(outcome.user.id, current_app.permanent_session_lifetime)
     login_user(WebUser(outcome.user))
     return redirect(destination or home_url())
 
@@ -120,6 +96,9 @@ def login() -> Any:
 @login_required  # type: ignore[untyped-decorator]
 def logout() -> Response:
     language = current_user.language
+    sid = session.get(SESSION_ID)
+    if isinstance(sid, str):
+        services().accounts.close_session(sid)  # a copy of this cookie no longer signs anyone in
     logout_user()
     session.clear()
     session["language"] = language
@@ -146,7 +125,7 @@ def account() -> Any:
     form = FormState.from_request()
     form.fields = {"current_password", "new_password", "confirm_password"}
     form.values = {}
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("auth/account.html", f=form)
     try:
         data = PasswordChangeSchema().load(request.form)

@@ -113,10 +113,7 @@ def cases() -> str:
     court = args.get("court", "") if args.get("court", "") in COURTS else ""
     track = args.get("track", "") if args.get("track", "") in TRACKS else ""
     status = args.get("status", "") if args.get("status", "") in ("pending", "decided", "appealed", "in_force") else ""
-    try:
-        page_number = max(1, int(args.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = schemas.parse_page_arg(args.get("page"))
     with services().read() as conn:
         page = queries.search_cases(
             conn, viewer(), text=args.get("q", "")[:200], court=court or None, track=track or None, status=status or None,
@@ -204,10 +201,13 @@ def new_document(docket_number: str) -> Any:
     def file_it(data: dict[str, Any]) -> dict[str, Any]:
         if upload is None or not upload.filename:
             raise InvalidValue(_("Choose the file to upload."), field="file")
-        stored = store.put(upload.stream, upload.filename, data.pop("sha256", None))
-        return services().docket.file_document(
-            found.docket_number, sha256=stored.sha256, size=stored.size, media_type=stored.media_type, actor=actor(), **data,
-        )
+        # The file stays staged (encrypted, out of the store) until the filing is recorded.
+        with store.stage(upload.stream, upload.filename, data.pop("sha256", None)) as staged:
+            done = services().docket.file_document(
+                found.docket_number, sha256=staged.sha256, size=staged.size, media_type=staged.media_type, actor=actor(), **data,
+            )
+            staged.commit()
+        return done
 
     response, status = submit(found, form, schemas.DocumentSchema(), file_it, success=_("The document was filed."))
     if response is not None:

@@ -83,7 +83,10 @@ def fmt_date(value: date | str | None) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value  # what someone typed (``2026-02-30``): shown as typed, escaped by the template
     return str(format_date(value, "medium"))
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from domain.errors import NotFound
 from domain.vocabulary import COURTS, TRACKS
 from projections import queries
+from web import schemas
 from web.services import services
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -23,10 +24,7 @@ def index() -> str:
     args = request.args
     court = args.get("court", "") if args.get("court", "") in COURTS else ""
     track = args.get("track", "") if args.get("track", "") in TRACKS else ""
-    try:
-        page_number = max(1, int(args.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = schemas.parse_page_arg(args.get("page"))
     with services().read() as conn:
         page = queries.public_docket(
             conn, court=court or None, track=track or None, text=args.get("q", "")[:100], page=page_number, per_page=current_app.config["PER_PAGE"],

@@ -54,6 +54,9 @@ BAD_CHOICE = N_("Choose one of the options.")
 BAD_MONEY = N_("Enter an amount in tenge, e.g. 150000 or 150000.50.")
 BAD_NUMBER = N_("Enter a number.")
 TOO_LONG = N_("This text is too long.")
+CONTROL_CHARACTERS = N_("This text contains control characters; type it again.")
+# What no name, summary or reason holds (new lines and tabs are fine): NUL, other C0 controls, DEL.
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 BAD_GROUP = N_("These fields were not filled in as the form asks.")
 
 SPECIALIST_CERT = N_("A specialist needs a certificate number.")
@@ -78,7 +81,8 @@ def _messages(**extra: str) -> Messages:
 
 def text(*, required: bool = False, limit: int = 4000, **kwargs: Any) -> fields.String:
     return fields.String(
-        required=required, validate=validate.Length(max=limit, error=TOO_LONG), error_messages=_messages(invalid=REQUIRED), **kwargs
+        required=required, validate=[validate.Length(max=limit, error=TOO_LONG), validate.Regexp(PRINTABLE, error=CONTROL_CHARACTERS)],
+        error_messages=_messages(invalid=REQUIRED), **kwargs
     )
 
 
@@ -464,11 +468,27 @@ class MediatorSchema(FormSchema):
     organization = text(limit=200, load_default="")
 
 
+# Dates a page accepts in its query string: the API's range (web.api.schemas.day); outside it the
+# court's time zone and a week's arithmetic run off the calendar (0001-01-01, 9999-12-31).
+FIRST_DATE_ARG = date(1900, 1, 1)
+LAST_DATE_ARG = date(2999, 12, 31)
+LAST_PAGE = 100_000  # as the API's ``page``
+
+
 def parse_date_arg(value: str | None) -> date | None:
-    """A YYYY-MM-DD query argument, or None when absent or malformed (the page says so)."""
+    """A YYYY-MM-DD query argument, or None when absent, malformed or outside 1900-2999 (the page says so)."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value.strip())
     except ValueError:
         return None
+    return parsed if FIRST_DATE_ARG <= parsed <= LAST_DATE_ARG else None
+
+
+def parse_page_arg(value: str | None) -> int:
+    """A page number from the query string: 1 when absent or malformed, at most ``LAST_PAGE``."""
+    text = (value or "1").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return 1 if not (text.isascii() and text.isdigit()) else LAST_PAGE
+    return min(max(1, int(text)), LAST_PAGE)

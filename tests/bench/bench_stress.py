@@ -52,6 +52,7 @@ REPO = Path(__file__).resolve().parents[2]
 TAG = re.compile(r"stress:(\S+)")
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 REQUEST_TIMEOUT = 60.0  # a request not answered in this time counts as hung
+RETRY_FOR = 30.0  # with retry_failures: how long a clerk keeps sending a request that got a 5xx or no answer
 JSON = "application/json"
 PROBLEM = "application/problem+json"
 ORGANIZATION = {"kind": "organization", "name": "City Hospital No. 4", "bin": "123456789012"}
@@ -263,6 +264,7 @@ class Outcome:
     started: float  # seconds since the load began
     ms: float
     error: str | None = None
+    attempt: int = 1  # with ``retry_failures``: the how-manieth sending of this request (same Idempotency-Key)
 
 
 class ApiConnection:
@@ -273,12 +275,14 @@ class ApiConnection:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": JSON, "Accept": JSON}
         self.connection: http.client.HTTPConnection | None = None
 
-    def post(self, path: str, body: dict[str, Any]) -> tuple[int, str, str]:
-        """(status, content type, body); a failed or timed-out connection is reopened for the next request."""
+    def post(self, path: str, body: dict[str, Any], key: str | None = None) -> tuple[int, str, str]:
+        """(status, content type, body); a failed or timed-out connection is reopened for the next request.
+        ``key``: sent as the ``Idempotency-Key``."""
         if self.connection is None:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        headers = {**self.headers, "Idempotency-Key": key} if key else self.headers
         try:
-            self.connection.request("POST", path, body=json.dumps(body), headers=self.headers)
+            self.connection.request("POST", path, body=json.dumps(body), headers=headers)
             response = self.connection.getresponse()
             text = response.read().decode("utf-8", "replace")
             return response.status, response.getheader("Content-Type") or "", text
@@ -336,8 +340,12 @@ class Fault:
     result: Any = None
 
 
-def run_load(port: int, stage: Stage, seconds: float, *, faults: list[Fault] | None = None, seed: int = 1) -> list[Outcome]:
-    """Every clerk at once, for ``seconds``; ``faults`` happen on schedule meanwhile."""
+def run_load(
+    port: int, stage: Stage, seconds: float, *, faults: list[Fault] | None = None, seed: int = 1, retry_failures: bool = False,
+) -> list[Outcome]:
+    """Every clerk at once, for ``seconds``; ``faults`` happen on schedule meanwhile. With ``retry_failures``
+    every request carries an ``Idempotency-Key`` and a clerk sends it again after a 5xx or a failed
+    connection (as a careful client does), until it gets a definite answer or ``RETRY_FOR`` seconds pass."""
     outcomes: list[Outcome] = []
     lock = threading.Lock()
     started = time.monotonic()
@@ -355,25 +363,33 @@ def run_load(port: int, stage: Stage, seconds: float, *, faults: list[Fault] | N
                 action = rng.choices(actions, weights)[0]
                 tag = f"{clerk}-{n:05d}"
                 path, body = request_for(action, tag, clerk, stage, rng)
-                began = time.monotonic()
-                try:
-                    status, content_type, text = api.post(path, body)
-                except (OSError, http.client.HTTPException) as error:
-                    mine.append(Outcome(clerk, action, tag, 0, None, None, began - started, (time.monotonic() - began) * 1000, error=repr(error)))
-                    continue
-                ms = (time.monotonic() - began) * 1000
-                receipt = problem = None
-                if 200 <= status < 300 and content_type.startswith(JSON):
-                    receipt = json.loads(text)
-                elif content_type.startswith(PROBLEM):
-                    problem = str(json.loads(text).get("type", "")).rpartition("/")[2]
-                else:
-                    problem = f"not problem details: {content_type} {text[:200]!r}"
-                mine.append(Outcome(clerk, action, tag, status, problem, receipt, began - started, ms))
+                first_sent = time.monotonic()
+                for attempt in range(1, 1000):
+                    outcome = send(api, clerk, action, tag, path, body, attempt, key=f"key-{tag}" if retry_failures else None)
+                    mine.append(outcome)
+                    if not retry_failures or (outcome.status != 0 and outcome.status < 500) or time.monotonic() - first_sent > RETRY_FOR:
+                        break
+                    time.sleep(0.25)
         finally:
             api.close()
             with lock:
                 outcomes.extend(mine)
+
+    def send(api: ApiConnection, clerk: str, action: str, tag: str, path: str, body: dict[str, Any], attempt: int, key: str | None) -> Outcome:
+        began = time.monotonic()
+        try:
+            status, content_type, text = api.post(path, body, key)
+        except (OSError, http.client.HTTPException) as error:
+            return Outcome(clerk, action, tag, 0, None, None, began - started, (time.monotonic() - began) * 1000, error=repr(error), attempt=attempt)
+        ms = (time.monotonic() - began) * 1000
+        receipt = problem = None
+        if 200 <= status < 300 and content_type.startswith(JSON):
+            receipt = json.loads(text)
+        elif content_type.startswith(PROBLEM):
+            problem = str(json.loads(text).get("type", "")).rpartition("/")[2]
+        else:
+            problem = f"not problem details: {content_type} {text[:200]!r}"
+        return Outcome(clerk, action, tag, status, problem, receipt, began - started, ms, attempt=attempt)
 
     def fault_loop() -> None:
         for fault in sorted(faults or [], key=lambda f: f.at):
@@ -470,10 +486,10 @@ def audit(stage: Stage, outcomes: list[Outcome]) -> Audit:
         tag = tag_of(record)
         if tag is not None:
             found[tag].append(record)
-    sent = {o.tag: o for o in outcomes}
+    sent = {o.tag: o for o in outcomes}  # a request sent again (same Idempotency-Key): its last sending
     lost, duplicated, refused, mismatched = [], [], [], []
     committed_unanswered = 0
-    for outcome in outcomes:
+    for outcome in sent.values():
         effects = found.get(outcome.tag, [])
         if len(effects) > 1:
             duplicated.append(f"{outcome.tag} x{len(effects)} (HTTP {outcome.status})")
@@ -528,7 +544,7 @@ def audit(stage: Stage, outcomes: list[Outcome]) -> Audit:
         "duplicated": len(duplicated),
         "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": round(latencies[-1], 1) if latencies else 0.0,
         "mean_ms": round(statistics.fmean(latencies), 1) if latencies else 0.0,
-        "verify": output.splitlines()[-1] if output else "",
+        "verify": " ".join(line for line in output.splitlines() if line.startswith("Verified")),
     }
     return Audit(figures, lost, duplicated, refused, mismatched, phantoms, gaps, output, clean)
 
@@ -558,6 +574,35 @@ def drop_connections(url: str) -> Callable[[], int]:
         return int(row[0]) if row else 0
 
     return drop
+
+
+def postgres_cluster_version() -> str:
+    """The local PostgreSQL cluster's version (Debian's /etc/postgresql/<version>/main)."""
+    return sorted(p.name for p in Path("/etc/postgresql").iterdir())[0] if Path("/etc/postgresql").is_dir() else "15"
+
+
+def wait_for_postgres(patience: float = 60.0) -> float:
+    """Seconds until the server accepts connections again (pg_isready); raises after ``patience``."""
+    began = time.monotonic()
+    while time.monotonic() - began < patience:
+        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False).returncode == 0:
+            return time.monotonic() - began
+        time.sleep(0.1)
+    raise RuntimeError(f"PostgreSQL did not come back within {patience} s")
+
+
+def restart_postgres(patience: float = 60.0) -> Callable[[], float]:
+    """A fault: the PostgreSQL server itself restarts (every connection of every database drops, and for a
+    moment none can be made). Returns the seconds until it accepts connections again."""
+
+    def restart() -> float:
+        began = time.monotonic()
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", postgres_cluster_version(), "main", "restart"],
+                       check=True, capture_output=True, timeout=patience)
+        wait_for_postgres(patience)
+        return round(time.monotonic() - began, 2)
+
+    return restart
 
 
 def recovery_seconds(outcomes: list[Outcome], faults: list[Fault]) -> list[float | None]:
@@ -595,5 +640,33 @@ def bench_stress(settings: Settings, *, clerks: int, seconds: float, workers: in
                 for f in sorted(planned, key=lambda f: f.at)],
         recovery_s=recovery_seconds(outcomes, [f for f in planned if f.name == "connections dropped"]),
         ok=not problems, problems=problems,
+    )
+    return figures
+
+
+def bench_restart(settings: Settings, *, clerks: int, seconds: float, workers: int = 4, settled: float = 1.0) -> dict[str, Any]:
+    """The full-size PostgreSQL restart run (``tests/integration/test_faults.py`` in small): ``clerks``
+    careful clients (Idempotency-Key, sending again after a 5xx) for ``seconds`` while the server restarts
+    at a third of the run. Figures as ``audit`` computes them, plus the restart's duration, the re-sent
+    requests, and the failures started ``settled`` seconds after the server accepted connections again."""
+    stage = prepare(settings, clerks)
+    restart = Fault(seconds / 3, "postgresql restarted", restart_postgres())
+    try:
+        with cluster(settings, workers=workers) as running:
+            outcomes = run_load(running.port, stage, seconds, faults=[restart], retry_failures=True)
+    finally:
+        wait_for_postgres()
+    result = audit(stage, outcomes)
+    back = restart.done_at or seconds
+    failed_after_back = sum(1 for o in outcomes if o.started > back + settled and (o.status == 0 or o.status >= 500))
+    final = {o.tag: o for o in outcomes}
+    undecided = sum(1 for o in final.values() if not (200 <= o.status < 300 or o.status == 409))
+    problems = result.problems + ([f"{failed_after_back} failures once the server was back"] if failed_after_back else []) \
+        + ([f"{undecided} requests without a definite answer"] if undecided else [])
+    figures = dict(result.figures)
+    figures.update(
+        backend="postgresql", seconds=seconds, workers=workers, restart_s=restart.result, restarted_at_s=round(back, 2),
+        resent=sum(1 for o in outcomes if o.attempt > 1), failed_after_back=failed_after_back,
+        recovery_s=recovery_seconds(outcomes, [restart]), ok=not problems, problems=problems,
     )
     return figures

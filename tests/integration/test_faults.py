@@ -11,6 +11,8 @@ twice and no notice is doubled.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -39,8 +41,10 @@ from tests.bench.bench_stress import (
     medcourt,
     prepare,
     recovery_seconds,
+    restart_postgres,
     run_load,
     summary_line,
+    wait_for_postgres,
 )
 from tests.conftest import pg_database  # noqa: F401 - fixture
 from tests.court_clock import COURT_TODAY
@@ -249,3 +253,53 @@ def test_projector_and_worker_killed_mid_load_converge_to_a_rebuild_and_double_n
     finally:
         engine.dispose()
 
+
+
+RESTART_CLERKS = 8
+SETTLED_SECONDS = 1.0  # once PostgreSQL accepts connections again, requests started this much later must not fail
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgresql_restarted_mid_load_loses_nothing_doubles_nothing_and_answers_no_500_once_back(
+    pg_database: str, tmp_path: Path, record_property: Callable[[str, object], None]  # noqa: F811 - fixture
+) -> None:
+    """The server itself restarts (``pg_ctlcluster ... restart``) while 8 clerks write. The clerks act as
+    careful clients: each request carries an ``Idempotency-Key``, and after a 5xx or a dropped connection
+    they send it again. Other engineers' tests share this server: the test is short and ends only once
+    PostgreSQL accepts connections again."""
+    if shutil.which("pg_ctlcluster") is None:
+        message = "pg_ctlcluster (Debian's postgresql-common) is needed to restart the server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: the restart test must run)")
+        pytest.skip(message)
+    settings = Settings(database_url=pg_database, var_dir=tmp_path / "var")
+    stage = prepare(settings, RESTART_CLERKS)
+    restart = Fault(3.0, "postgresql restarted", restart_postgres())
+    try:
+        with cluster(settings, workers=2, worker=True) as running:
+            outcomes = run_load(running.port, stage, 10.0, faults=[restart], retry_failures=True)
+            after = probe(running.port, stage)
+            still_running = {name: running.running(name) for name in ("web", "projector", "worker")}
+    finally:
+        wait_for_postgres()
+    result = audit(stage, outcomes)
+    figures = result.figures
+    assert restart.done_at is not None
+    back = restart.done_at  # when pg_isready answered again
+    failed_after_back = [o for o in outcomes if o.started > back + SETTLED_SECONDS and (o.status == 0 or o.status >= 500)]
+    final = {o.tag: o for o in outcomes}  # each request's last sending
+    retried = sum(1 for o in outcomes if o.attempt > 1)
+    record_property("figures", summary_line("postgresql restarted", figures) + f"; restart took {restart.result} s; "
+                    f"re-sent requests {retried}; 5xx or no answer after the server was back {len(failed_after_back)}; "
+                    f"first success after the restart (s) {recovery_seconds(outcomes, [restart])}")
+
+    # Nothing acknowledged lost, nothing doubled (also for requests sent again), nothing refused recorded;
+    # docket numbers gap-free; verify clean.
+    assert result.problems == [], result.problems
+    # Every request ended with a definite answer: a success or a refusal, never a server error.
+    assert all(200 <= o.status < 300 or o.status == 409 for o in final.values()), sorted({(o.status, o.problem) for o in final.values()})
+    # Once the database was back, no 500 (and no dropped connection).
+    assert failed_after_back == [], [(round(o.started - back, 2), o.status, o.problem, o.error) for o in failed_after_back][:5]
+    assert still_running == {"web": True, "projector": True, "worker": True}
+    assert after == [200] * RESTART_CLERKS

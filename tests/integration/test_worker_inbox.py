@@ -67,10 +67,15 @@ def test_notices_are_marked_read_and_the_unread_count_follows(court_and_app: tup
     def unread() -> int:
         # What the base template's header shows: inbox_unread() from the blueprint's context processor.
         with app.test_request_context():
+            from datetime import timedelta
+
+            from flask import session
             from flask_login import login_user
 
             from web.access import load_user
 
+            # A signed-in browser holds a session the server opened (signing out closes it).
+            session["_sid"] = app.extensions["medcourt"].accounts.open_session(court.user_ids["clerk"], timedelta(minutes=5))
             user = load_user(f"{court.user_ids['clerk']}:0")
             assert user is not None
             login_user(user)

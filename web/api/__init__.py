@@ -42,6 +42,12 @@ until it is revoked or expires.
 409: the case's state refuses the action (not ready for a ruling, calendar clash, closed, mediation open)
 or it changed meanwhile (`expected_version`); 422: a field is malformed or a rule refuses the value.
 
+**Retries.** Every command (POST) accepts an `Idempotency-Key` header (8-200 letters, digits, `.`, `-`, `_`, `:`),
+one new key per intended write. Sent again with the same key and body, the command is not applied twice: the first
+success is answered again (header `Idempotent-Replayed: true`), also when the first answer was lost to a dropped
+connection or a 5xx after the write committed. The same key with another body: 422; while the first request with
+it is still running: 409 with `Retry-After`.
+
 **Dates** are court-local (Asia/Almaty) `YYYY-MM-DD`; instants are ISO 8601 (without an offset: Almaty time);
 money is KZT as a decimal string.
 """

@@ -47,7 +47,13 @@ class ApiUser:
 
     @property
     def actor(self) -> Actor:
-        return actor_for(self.username, self.role, self.court, self.judge_id)
+        from web.idempotency import request_key
+
+        who = actor_for(self.username, self.role, self.court, self.judge_id)
+        key = request_key()
+        if key:
+            who["request"] = key  # the client's Idempotency-Key: a retry finds this write
+        return who
 
     @property
     def viewer(self) -> Viewer:

@@ -169,10 +169,13 @@ def file_document(data: dict[str, Any], docket_number: str) -> dict[str, Any]:
         raise Problem("validation", "content_base64 is not base64", "content_base64", errors={"content_base64": ["Not base64."]}) from None
 
     def call(case: Case, values: dict[str, Any]) -> dict[str, Any]:
-        stored = services().documents.put(io.BytesIO(content), values.pop("filename"), values.pop("sha256", None))
-        return services().docket.file_document(
-            case.docket_number, sha256=stored.sha256, size=stored.size, media_type=stored.media_type, actor=current().actor, **values,
-        )
+        # The file stays staged (encrypted, out of the store) until the filing is recorded.
+        with services().documents.stage(io.BytesIO(content), values.pop("filename"), values.pop("sha256", None)) as staged:
+            done = services().docket.file_document(
+                case.docket_number, sha256=staged.sha256, size=staged.size, media_type=staged.media_type, actor=current().actor, **values,
+            )
+            staged.commit()
+        return done
 
     return act(docket_number, "documents", data, call)
 
