@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_CASES ?= 2000
 DEMO_PASSWORD ?= medcourt-demo
 
-.PHONY: run test install lint unit integration e2e dates browser postgres demo clean
+.PHONY: run test install lint unit integration e2e dates browser fonts postgres demo clean
 
 # Tests run on a pinned court clock (tests/court_clock.py, default 2026-11-29), never the real date; the suites whose
 # figures depend on the date run again on each of these court dates.
@@ -24,14 +24,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Install everything, create the embedded database with demo data (once), and serve it.
-run: install
+run: install fonts
 	$(BIN)/medcourt init
 	$(BIN)/medcourt demo --cases $(DEMO_CASES) --seed 1 --password $(DEMO_PASSWORD) --if-empty
 	$(BIN)/medcourt projections run --until-caught-up
 	$(BIN)/medcourt serve --host 127.0.0.1 --port 8000
 
 ## Install everything and run the whole test suite (lint, unit, integration on SQLite and PostgreSQL, browser).
-test: install browser postgres
+test: install browser fonts postgres
 	$(BIN)/ruff check domain projections web scripts tests
 	$(BIN)/mypy --strict domain
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/integration tests/e2e
@@ -51,10 +51,10 @@ lint: install
 unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
-integration: install postgres
+integration: install fonts postgres
 	$(BIN)/python -m pytest -q tests/integration
 
-e2e: install browser
+e2e: install browser fonts
 	$(BIN)/python -m pytest -q tests/e2e
 
 ## Debian's Chromium for the browser tests (never a downloaded browser).
@@ -62,6 +62,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; fi; }
+
+## Debian's DejaVu fonts: judicial acts and docket sheets are rendered with them (Cyrillic and Kazakh letters).
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "Acts need Debian's DejaVu fonts: sudo apt-get install -y fonts-dejavu-core" >&2; fi; }
 
 ## Start the local PostgreSQL 15 if it is installed and down (integration tests use it).
 postgres:

@@ -37,6 +37,7 @@ from domain import clock
 from domain.application import Docket
 from projections.base import Projection
 from projections.casefile import CaseFileProjection
+from projections.outcome_facts import OutcomeFactsProjection
 from projections.registry import RegistryProjection
 from projections.settings import Settings
 from projections.tables import TRACKING_TABLES
@@ -46,6 +47,7 @@ PROJECTIONS: dict[str, type[Projection]] = {
     CaseFileProjection.name: CaseFileProjection,
     TimelineProjection.name: TimelineProjection,
     RegistryProjection.name: RegistryProjection,
+    OutcomeFactsProjection.name: OutcomeFactsProjection,
 }
 PROJECTION_NAMES: tuple[str, ...] = tuple(PROJECTIONS)
 APPLICATION_NAME = Docket.name  # whose log the tracking rows follow

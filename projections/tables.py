@@ -308,15 +308,44 @@ mediators = Table(
 
 tracking_registry = _tracking("tracking_registry")
 
+# --- projection "statistics": outcome figures pre-aggregated by day (projections/outcome_facts.py) ----------
+
+stat_cases = Table(
+    "stat_cases",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("state", JSON, nullable=False),  # what the figures need of the case, and the facts it adds to stat_outcomes
+)
+
+stat_outcomes = Table(
+    "stat_outcomes",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("kind", String(8), primary_key=True),  # filed, reopened, ruling, first (ruling), pending (change)
+    Column("court", String(3), primary_key=True),
+    Column("track", String(16), primary_key=True),
+    Column("specialty", String(40), primary_key=True),
+    Column("judge_id", String(36), primary_key=True),  # "" : no judge
+    Column("disposition", String(20), primary_key=True),  # "" : not a ruling
+    Column("finding", String(20), primary_key=True),  # "" : none
+    Column("days", Integer, primary_key=True),  # a first ruling's days from receipt, else 0
+    Column("n", Integer, nullable=False),  # how many (a pending change: +1 or -1, summed)
+    Index("ix_stat_outcomes_kind_day", "kind", "day"),
+)
+
+tracking_statistics = _tracking("tracking_statistics")
+
 # --- which projection owns what ------------------------------------------------------------------------------
 
 PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "cases": (cases, case_parties, examinations, examination_experts, hearings, mediations, rulings, appeals, reopenings),
     "timeline": (case_events,),
     "registry": (judges, judge_certifications, experts, expert_specialties, expert_affiliations, mediators),
+    "statistics": (stat_cases, stat_outcomes),
 }
 TRACKING_TABLES: dict[str, Table] = {
     "cases": tracking_cases,
     "timeline": tracking_timeline,
     "registry": tracking_registry,
+    "statistics": tracking_statistics,
 }

@@ -77,6 +77,8 @@ def backup(current: Settings, path: Path, include_key: bool = False) -> dict[str
             raise UsageError(f"medcourt backup: pg_dump failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
     if current.documents_dir.exists():
         shutil.copytree(current.documents_dir, path / "documents")
+    if (current.var_dir / "certificates").exists():  # judges' signing certificates: signed acts verify against them
+        shutil.copytree(current.var_dir / "certificates", path / "certificates")
     if include_key and key_file(current.var_dir).exists():
         shutil.copy2(key_file(current.var_dir), path / "cipher.key")
     files = {str(p.relative_to(path)): _sha256(p) for p in sorted(path.rglob("*")) if p.is_file()}
@@ -127,6 +129,8 @@ def restore(current: Settings, path: Path) -> dict[str, Any]:
             raise UsageError(f"medcourt restore: pg_restore failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
     if (path / "documents").exists():
         shutil.copytree(path / "documents", current.documents_dir, dirs_exist_ok=True)
+    if (path / "certificates").exists():
+        shutil.copytree(path / "certificates", current.var_dir / "certificates", dirs_exist_ok=True)
     if (path / "cipher.key").exists() and not key_file(current.var_dir).exists():
         key_file(current.var_dir).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path / "cipher.key", key_file(current.var_dir))

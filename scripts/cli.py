@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "scripts.worker",
     "scripts.token_commands",
     "scripts.web_commands",
+    "scripts.act_commands",
 )
 
 

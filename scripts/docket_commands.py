@@ -37,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history.add_argument("--format", choices=("text", "json"), default="text")
     history.add_argument("--as", dest="as_user", metavar="USER", help="read as this web account (needed for a sealed case, R11; the view is recorded)")
     history.set_defaults(func=cmd_case_history)
+    from scripts.act_commands import register_sheet
+
+    register_sheet(case_sub, _date)
 
     export = subparsers.add_parser("export", help="export data")
     export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
@@ -217,16 +220,22 @@ def cmd_key_rotate(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from domain.verification import verify_docket
     from projections.documents import verify_documents
+    from scripts.act_commands import verify_acts
 
-    docket = open_docket()
+    current = settings()
+    docket = open_docket(current)
     progress = Progress("verified aggregates")
     report = verify_docket(docket, on_aggregate=lambda: progress.advance())
     progress.done()
     for violation in report.violations:
         print(f"VIOLATION {violation}", file=sys.stderr)
+    acts = verify_acts(docket, current)
+    for problem in acts.problems:
+        print(f"VIOLATION act {problem}", file=sys.stderr)
     print(report.summary())
-    checked, damaged = verify_documents(docket, document_store(settings()))
+    checked, damaged = verify_documents(docket, document_store(current))
     for problem in damaged:
         print(f"VIOLATION {problem}", file=sys.stderr)
     print(f"Verified {checked} documents against their sha256 on the docket: {'clean' if not damaged else f'{len(damaged)} violation(s)'}.")
-    return 1 if report.violations or damaged else 0
+    print(f"Checked {acts.acts} judicial act(s), {acts.signed} signed: {'clean' if not acts.problems else f'{len(acts.problems)} violation(s)'}.")
+    return 1 if report.violations or damaged or acts.problems else 0

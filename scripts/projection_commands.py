@@ -77,7 +77,7 @@ def _common_stats_options(parser: argparse.ArgumentParser, breakdowns: tuple[str
     filters.add_argument("--judge", default=None, metavar="ID",
                          help=f"only this judge's figures (judge id, or '{stats.UNASSIGNED}'): rulings they gave, examinations they "
                               "ordered, hearings booked for them, otherwise the cases now assigned to them")
-    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("--format", choices=("json", "csv", "xlsx"), default="json", help="xlsx: an Excel workbook on standard output (redirect it to a file)")
     parser.add_argument("--public", action="store_true", help="suppress counts from 1 to 4 (as '<5'), the counts that would give them away and the figures built on them ('suppressed')")
     parser.add_argument("--no-catch-up", action="store_true", help="read the read models as they are, without first projecting new events")
 
@@ -186,14 +186,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.no_catch_up:
         schema.upgrade(current)
     else:
-        with _projector(current, ["cases", "registry"]) as projector:
+        with _projector(current, ["cases", "registry", "statistics"]) as projector:
             projector.catch_up()
     with views_engine(current).connect() as conn:
         if args.judge is not None and args.judge != stats.UNASSIGNED and args.judge not in _judge_ids(conn):
             raise UsageError(f"medcourt stats {args.measure}: '{args.judge}' is not a judge of the registry")
-        result = _measure(conn, args)
+        try:
+            result = _measure(conn, args)
+        except ValueError as error:  # a query the statistics refuse (e.g. a public period that is not a whole quarter or year)
+            raise UsageError(f"medcourt stats {args.measure}: {error}") from None
     if args.format == "csv":
         sys.stdout.write(stats.to_csv(result))
+    elif args.format == "xlsx":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(stats.to_xlsx(result))
     else:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -157,7 +157,7 @@ class Worker:
         self.engine = views_engine(current)
         self._own_docket = docket is None
         self.docket = docket or open_docket(current)
-        self.projector = Projector(current, ["cases"], docket=self.docket)
+        self.projector = Projector(current, ["cases", "statistics"], docket=self.docket)  # the day's statistics read both
 
     def close(self) -> None:
         self.projector.close()

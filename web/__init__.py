@@ -141,11 +141,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
 
-    from web import admin, auth, docket_views, inbox, judge, public
+    from web import acts, admin, auth, docket_views, inbox, judge, public
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(docket_views.bp)
     app.register_blueprint(judge.bp)
+    app.register_blueprint(acts.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(inbox.bp)

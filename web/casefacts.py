@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from web.i18n import fmt_date, fmt_datetime, fmt_money, label
 
 if TYPE_CHECKING:
+    from flask_babel import LazyString
+
     from domain.case import Case
+    from projections.sheet import Names
 
 
 @dataclass(frozen=True)
@@ -97,19 +101,111 @@ def diff(before: Case | None, after: Case | None) -> list[DiffRow]:
     return rows
 
 
-def event_details(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """The payload of a history record as (name, value) pairs, without the actor."""
+# Event fields as a reader sees them (kk/ru/en), in the order the history lists them.
+FIELD_LABELS: dict[str, LazyString] = {
+    "docket_number": _l("docket number"), "track": _l("track"), "court": _l("court"), "received_on": _l("received on"),
+    "specialty": _l("medical specialty"), "alleged_harm": _l("alleged harm"), "incident_date": _l("incident date"),
+    "claimant": _l("claimant"), "respondents": _l("respondents"), "authority": _l("authority"),
+    "representatives": _l("representatives"), "claimed": _l("claimed"), "summary": _l("summary"),
+    "transferred_from": _l("transferred from"), "document_id": _l("document"), "kind": _l("kind"), "title": _l("title"),
+    "filed_by": _l("filed by"), "sha256": _l("SHA-256 checksum"), "size": _l("size"), "media_type": _l("file type"),
+    "corrects_version": _l("corrects entry"), "entry_type": _l("kind of entry"), "reason": _l("reason"),
+    "corrections": _l("corrected values"), "judge_id": _l("judge"), "judge_name": _l("judge"),
+    "examination_id": _l("examination"), "questions": _l("questions"), "experts": _l("experts"),
+    "ordered_on": _l("ordered on"), "due_on": _l("due on"), "standard_of_care_met": _l("standard of care met"),
+    "causation": _l("causation"), "harm_found": _l("harm found"), "hearing_id": _l("hearing"), "starts_at": _l("starts at"),
+    "duration_minutes": _l("duration, minutes"), "courtroom": _l("courtroom"), "purpose": _l("purpose"),
+    "minutes_summary": _l("minutes"), "mediation_id": _l("mediation"), "mediator_id": _l("mediator"),
+    "mediator_name": _l("mediator"), "referred_on": _l("referred on"), "outcome": _l("outcome"),
+    "concluded_on": _l("concluded on"), "ruling_id": _l("ruling"), "decided_on": _l("decided on"),
+    "disposition": _l("disposition"), "finding": _l("finding"), "liable_respondents": _l("liable respondents"),
+    "sanctions": _l("sanctions"), "compensation": _l("compensation awarded"), "contributory_fault_pct": _l("contributory fault, %"),
+    "payable": _l("payable"), "insurer_compensation": _l("insurer's compensation"), "reasoning": _l("reasoning"),
+    "recommendation": _l("recommendation"), "transferred_to_track": _l("transferred to track"),
+    "transferred_to": _l("transferred to"), "appeal_id": _l("appeal"), "filed_on": _l("filed on"), "appellant": _l("appellant"),
+    "in_force_on": _l("in legal force on"), "basis": _l("basis"), "reopened_on": _l("reopened on"),
+}
+DATE_FIELDS = {"received_on", "incident_date", "ordered_on", "due_on", "referred_on", "concluded_on", "decided_on", "filed_on", "in_force_on", "reopened_on"}
+MONEY_FIELDS = {"insurer_compensation"}
+MONEY_BY_HEAD = {"claimed", "compensation", "payable"}
+# Ids that a name beside them replaces (the name is shown under the same label).
+NAMED_IDS = {"judge_id": "judge_name", "mediator_id": "mediator_name"}
+VOCABULARY_OF = {
+    "track": "track", "court": "court", "specialty": "specialty", "alleged_harm": "harm", "harm_found": "harm",
+    "disposition": "disposition", "finding": "finding", "standard_of_care_met": "answer", "causation": "answer",
+    "transferred_to_track": "track", "entry_type": "event",
+}
+KIND_VOCABULARY = {"DocumentFiled": "document_kind", "ExpertExaminationOrdered": "examination_kind"}
+OUTCOME_VOCABULARY = {"MediationConcluded": "mediation_outcome", "AppealDecided": "appeal_outcome"}
+REASON_VOCABULARY = {"CaseSealed": "seal_reason", "CaseReopened": "reopen_reason"}
+
+
+def field_label(name: str) -> str:
+    found = FIELD_LABELS.get(name)
+    return str(found) if found is not None else name.replace("_", " ")
+
+
+def event_details(record: dict[str, Any], names: Names | None = None) -> list[tuple[str, str]]:
+    """The payload of a history record as (label, value) pairs in the reader's language, with
+    people named (never by id), dates and money formatted, and without the actor."""
     details = []
-    for name, value in record["data"].items():
+    data = record["data"]
+    for name, value in data.items():
         if name == "actor" or value in (None, "", [], {}):
             continue
-        details.append((name.replace("_", " "), _plain(value)))
+        if name in NAMED_IDS:
+            if data.get(NAMED_IDS[name]):
+                continue  # the name recorded beside the id is shown instead
+            value = names.person(value) if names else "—"
+        details.append((field_label(name), _shown(record["type"], name, value)))
     return details
+
+
+def _shown(kind: str, name: str, value: Any) -> str:  # noqa: C901 - one branch per shape of value
+    if name in DATE_FIELDS:
+        return fmt_date(value)
+    if name in MONEY_FIELDS:
+        return fmt_money(value)
+    if name in MONEY_BY_HEAD and isinstance(value, dict):
+        return "; ".join(f"{label('head', head)}: {fmt_money(amount)}" for head, amount in value.items())
+    if name in VOCABULARY_OF:
+        return label(VOCABULARY_OF[name], value)
+    if name == "kind" and kind in KIND_VOCABULARY:
+        return label(KIND_VOCABULARY[kind], value)
+    if name == "outcome" and kind in OUTCOME_VOCABULARY:
+        return label(OUTCOME_VOCABULARY[kind], value)
+    if name == "reason" and kind in REASON_VOCABULARY:
+        return label(REASON_VOCABULARY[kind], value)
+    if name == "experts":
+        return ", ".join(str(e.get("name", "—")) for e in value)
+    if name == "claimant":
+        return f"{value.get('name')} ({label('relation', value.get('relation'))})"
+    if name == "respondents":
+        return "; ".join(f"{r['id']}: {r['name']} ({label('respondent_kind', r['kind'])}, {r.get('certificate_no') or r.get('bin')})" for r in value)
+    if name == "authority":
+        return f"{label('authority', value.get('kind'))}: {value.get('name')}"
+    if name == "representatives":
+        return ", ".join(str(r.get("name")) for r in value)
+    if name == "sanctions":
+        parts = []
+        for s in value:
+            text = f"{s.get('respondent_id')}: {label('sanction', s.get('kind'))}"
+            if s.get("amount_mci") not in (None, ""):
+                text += f", {s['amount_mci']} {_('MCI')}"
+            if s.get("months"):
+                text += ", " + _("%(num)s months", num=s["months"])
+            parts.append(text)
+        return "; ".join(parts)
+    if name == "corrections" and isinstance(value, dict):
+        return "; ".join(f"{field_label(k)}: {_shown(kind, k, v)}" for k, v in value.items())
+    if name == "questions":
+        return " | ".join(str(q) for q in value)
+    return _plain(value)
 
 
 def _plain(value: Any) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {_plain(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+        return "; ".join(f"{field_label(k)}: {_plain(v)}" for k, v in value.items() if v not in (None, "", [], {}))
     if isinstance(value, list):
         return " | ".join(_plain(v) for v in value)
     if isinstance(value, str) and value.endswith("Z") and "T" in value:

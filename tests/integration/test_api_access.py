@@ -84,6 +84,7 @@ def calls() -> list[Call]:
         Call("GET", "/api/registry/mediators?court=ALA", STAFF),
         *(Call("GET", f"/api/statistics/{measure}", ANALYSTS) for measure in MEASURE_NAMES),
         *(Call("GET", f"/api/statistics/{measure}.csv", ANALYSTS) for measure in MEASURE_NAMES),
+        *(Call("GET", f"/api/statistics/{measure}.xlsx", ANALYSTS) for measure in MEASURE_NAMES),
         Call("GET", "/api/statistics/no-such-measure", expect(404, 404, 404, 404, 404, 404)),
         Call("GET", "/api/openapi.json", PUBLIC),
         Call("GET", "/api/docs", PUBLIC),

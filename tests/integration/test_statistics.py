@@ -261,7 +261,7 @@ def outcomes(
             "merits": g["merits"], "liability_found": g["liability_found"], "no_liability": g["no_liability"],
             "liability_rate": pct(g["liability_found"], g["merits"]), "findings": g["findings"], "dispositions": g["dispositions"],
             "first_rulings": len(days), "median_days_to_disposition": med(days), "p90_days_to_disposition": nearest_rank_p90(days),
-            "share_within_60_days": pct(sum(d <= 60 for d in days), len(days)),
+            "first_rulings_within_60_days": sum(d <= 60 for d in days), "share_within_60_days": pct(sum(d <= 60 for d in days), len(days)),
             "pending_at_end": pending_at_end if flow else None,
             "disposition_time_days": round(((end - start).days + 1) * pending_at_end / g["resolved"], 1) if flow and g["resolved"] else None,
         }
@@ -390,29 +390,37 @@ def compensation(
 
     def group(key: str) -> dict[str, Any]:
         zero = {**dict.fromkeys(HEADS, 0), "total": 0}
-        return groups.setdefault(key, {"rulings": 0, "claimed": dict(zero), "awarded": dict(zero), "payable": dict(zero), "awards": [], "insurer": []})
+        return groups.setdefault(key, {"rulings": 0, "claims": 0, "claimed": dict(zero), "awarded": dict(zero), "payable": dict(zero), "awards": [], "insurer": []})
 
     if empty:
         group("all")
     for case in cases.values():
-        if not sum(case["claimed"].values()):
-            continue
-        for ruling in case["rulings"]:
-            if ruling["disposition"] not in MERITS or not within(ruling["decided_on"], start, end) or not kept(filters, case, ruling["judge"]):
+        in_period = [r for r in case["rulings"] if within(r["decided_on"], start, end)]
+        # "A case's claim counts once (with its first merits ruling in the period)".
+        merits_in_period = [r for r in in_period if r["disposition"] in MERITS]
+        claim_ruling = merits_in_period[0] if merits_in_period else None
+        for ruling in in_period:
+            if not kept(filters, case, ruling["judge"]):
+                continue
+            if ruling["insurer"]:  # "insurer compensation is its own head": whatever the disposition
+                group(ruling_key(case, ruling, by))["insurer"].append(ruling["insurer"])
+            if ruling["disposition"] not in MERITS or not sum(case["claimed"].values()):
                 continue
             g = group(ruling_key(case, ruling, by))
             g["rulings"] += 1
-            for part, amounts in (("claimed", case["claimed"]), ("awarded", ruling["awarded"]), ("payable", ruling["payable"])):
+            parts = [("awarded", ruling["awarded"]), ("payable", ruling["payable"])]
+            if ruling is claim_ruling:
+                g["claims"] += 1
+                parts.append(("claimed", case["claimed"]))
+            for part, amounts in parts:
                 for head in HEADS:
                     g[part][head] += amounts[head]
                     g[part]["total"] += amounts[head]
             if sum(ruling["awarded"].values()):
                 g["awards"].append(sum(ruling["awarded"].values()))
-            if ruling["insurer"]:
-                g["insurer"].append(ruling["insurer"])
     return {
         key: {
-            "rulings": g["rulings"], "rulings_with_award": len(g["awards"]),
+            "rulings": g["rulings"], "claims": g["claims"], "rulings_with_award": len(g["awards"]),
             "claimed": {k: kzt(v) for k, v in g["claimed"].items()}, "awarded": {k: kzt(v) for k, v in g["awarded"].items()},
             "payable": {k: kzt(v) for k, v in g["payable"].items()},
             "award_to_claim_rate": pct(g["awarded"]["total"], g["claimed"]["total"]),
@@ -451,7 +459,7 @@ def appeals(
         changed = g["outcomes"]["reversed"] + g["outcomes"]["modified"] + g["outcomes"]["remanded"]
         result[key] = {
             "rulings": g["rulings"], "appeals_filed": g["filed"], "appeal_rate": pct(g["filed"], g["rulings"]),
-            "appeals_decided": decided, "outcomes": g["outcomes"], "reversal_rate": pct(changed, decided),
+            "appeals_decided": decided, "outcomes": g["outcomes"], "appeals_changed": changed, "reversal_rate": pct(changed, decided),
         }
     return result
 
@@ -466,7 +474,7 @@ def funnel(
         if not within(case["received_on"], start, end) or not kept(filters, case, case["judge"]):
             continue
         stages = groups.setdefault(case_key(case, by), [0, 0, 0, 0])
-        care_not_met = any(e["care"] == "no" and e["received_on"] <= end for e in case["exams"].values())
+        care_not_met = any(e["care"] in ("no", "partly") and e["received_on"] <= end for e in case["exams"].values())
         malpractice = care_not_met and any(r["finding"] == "malpractice" and r["decided_on"] <= end for r in case["rulings"])
         liable = malpractice and any(r["disposition"] == "liability_found" and r["decided_on"] <= end for r in case["rulings"])
         for index, reached in enumerate((True, care_not_met, malpractice, liable)):
@@ -644,14 +652,16 @@ def test_statistics_match_an_independent_computation_from_the_exported_events(se
 # DOMAIN.md section 4, written out again: which figures are counts, which counts add up to which,
 # and what each rate is built on.
 COUNT_FIELDS = {
-    "outcomes": ["incoming", "filed", "reopened", "resolved", "merits", "liability_found", "no_liability", "first_rulings", "pending_at_end",
+    "outcomes": ["incoming", "filed", "reopened", "resolved", "merits", "liability_found", "no_liability", "first_rulings",
+                 "first_rulings_within_60_days", "pending_at_end",
                  *(f"findings.{f}" for f in FINDINGS), *(f"dispositions.{d}" for d in DISPOSITIONS)],
     "pending": ["pending", *(f"age_bands.{band}" for band, _, _ in BANDS)],
     "experts": ["ordered", "reported", "reported_late", "missing_overdue_at_end", "overdue"],
     "hearings": ["held", "held_as_first_scheduled", "reschedulings", "cancelled"],
     "mediation": ["referred", "concluded", "outcomes.settled", "outcomes.failed", "outcomes.withdrawn"],
-    "compensation": ["rulings", "rulings_with_award", "rulings_with_insurer_compensation"],
-    "appeals": ["rulings", "appeals_filed", "appeals_decided", "outcomes.upheld", "outcomes.modified", "outcomes.reversed", "outcomes.remanded"],
+    "compensation": ["rulings", "claims", "rulings_with_award", "rulings_with_insurer_compensation"],
+    "appeals": ["rulings", "appeals_filed", "appeals_decided", "appeals_changed", "outcomes.upheld", "outcomes.modified", "outcomes.reversed",
+                "outcomes.remanded"],
     "funnel": ["filed", "care_not_met", "malpractice", "liability_found"],
 }
 SUMS = {
@@ -662,17 +672,21 @@ SUMS = {
     "pending": [("pending", [f"age_bands.{band}" for band, _, _ in BANDS])],
     "experts": [("overdue", ["reported_late", "missing_overdue_at_end"])],
     "mediation": [("concluded", ["outcomes.settled", "outcomes.failed", "outcomes.withdrawn"])],
-    "appeals": [("appeals_decided", ["outcomes.upheld", "outcomes.modified", "outcomes.reversed", "outcomes.remanded"])],
+    "appeals": [("appeals_decided", ["outcomes.upheld", "outcomes.modified", "outcomes.reversed", "outcomes.remanded"]),
+                ("appeals_decided", ["outcomes.upheld", "appeals_changed"]),
+                ("appeals_changed", ["outcomes.modified", "outcomes.reversed", "outcomes.remanded"])],
 }
 RATES = {
     "outcomes": {"clearance_rate": ["resolved", "incoming"], "liability_rate": ["liability_found", "merits"],
-                 "disposition_time_days": ["pending_at_end", "resolved"], "median_days_to_disposition": ["first_rulings"]},
+                 "disposition_time_days": ["pending_at_end", "resolved"], "median_days_to_disposition": ["first_rulings"],
+                 "share_within_60_days": ["first_rulings_within_60_days", "first_rulings"]},
     "pending": {"median_age_days": ["pending"], "oldest_age_days": ["pending"]},
     "experts": {"late_rate": ["reported_late", "reported"], "median_turnaround_days": ["reported"]},
     "hearings": {"date_certainty_rate": ["held_as_first_scheduled", "held"], "mean_reschedulings": ["reschedulings", "held"]},
     "mediation": {"success_rate": ["outcomes.settled", "concluded"]},
-    "compensation": {"median_award": ["rulings_with_award"], "awarded.total": ["rulings_with_award", "rulings"]},
-    "appeals": {"appeal_rate": ["appeals_filed", "rulings"], "reversal_rate": ["outcomes.upheld", "appeals_decided"]},
+    "compensation": {"median_award": ["rulings_with_award"], "awarded.total": ["rulings_with_award", "rulings"], "claimed.total": ["claims"],
+                     "award_to_claim_rate": ["claims", "rulings_with_award"]},
+    "appeals": {"appeal_rate": ["appeals_filed", "rulings"], "reversal_rate": ["appeals_changed", "appeals_decided"]},
     "funnel": {"care_not_met_rate": ["care_not_met", "filed"], "malpractice_rate": ["malpractice", "care_not_met"],
                "liability_rate": ["liability_found", "malpractice"]},
 }
@@ -729,10 +743,11 @@ def check_public_output(conn: Any, cases: dict[str, dict[str, Any]]) -> None:
     small = complements = 0
     court = most_common(c["court"] for c in cases.values())
     for filters in (None, {"court": court}, filter_choices(cases)[2]):
-        for start, end in ((date(2024, 1, 1), date(2024, 12, 31)), (date(2020, 7, 1), date(2027, 6, 30))):
+        # Public periods are one whole quarter or year (DOMAIN.md section 4).
+        for start, end in ((date(2024, 1, 1), date(2024, 12, 31)), (date(2025, 7, 1), date(2025, 9, 30)), (date(2023, 1, 1), date(2023, 12, 31))):
             for name, measure in stats.MEASURES.items():
-                for by in (None, "court", "track", "specialty", "month", "finding"):
-                    if by is not None and by not in ALLOWED[name] or by == "month" and end.year - start.year > 1:
+                for by in (None, "court", "track", "specialty", "year", "finding"):
+                    if by is not None and by not in ALLOWED[name]:
                         continue
                     exact = measure(conn, start, end, by=by, filters=filters)
                     found = public_problems(name, exact, measure(conn, start, end, by=by, filters=filters, public=True))
@@ -755,7 +770,8 @@ def test_a_hidden_count_is_not_the_difference_of_shown_ones() -> None:
         "no_liability": 6, "liability_rate": 25.0,
         "findings": {"incident": 0, "medical_error": 6, "malpractice": 2, "no_causation": 0, "unfounded": 0},
         "dispositions": {"liability_found": 2, "no_liability": 6, "settled": 12, "withdrawn": 0, "terminated": 0, "transferred": 0},
-        "first_rulings": 20, "median_days_to_disposition": 100.0, "p90_days_to_disposition": 300, "share_within_60_days": 10.0,
+        "first_rulings": 20, "median_days_to_disposition": 100.0, "p90_days_to_disposition": 300, "first_rulings_within_60_days": 2,
+        "share_within_60_days": 10.0,
         "pending_at_end": 40, "disposition_time_days": 730.0,
     }
     shown = stats.suppress(group, stats.OUTCOME_COUNTS, stats.OUTCOME_BASIS, stats.OUTCOME_RELATIONS)
@@ -763,6 +779,8 @@ def test_a_hidden_count_is_not_the_difference_of_shown_ones() -> None:
     assert shown["findings"] == {"incident": 0, "medical_error": "suppressed", "malpractice": "<5", "no_causation": 0, "unfounded": 0}
     assert shown["dispositions"]["liability_found"] == "<5" and shown["dispositions"]["no_liability"] == "suppressed"
     assert shown["liability_rate"] == "suppressed"
+    # A rate gives away its numerator: 10 % of 20 first rulings is 2 (the ULY case of issue 15).
+    assert (shown["first_rulings_within_60_days"], shown["share_within_60_days"]) == ("<5", "suppressed")
     # Two and more hidden filings: "<5" reopened and a hidden filed count leave incoming shown.
     assert (shown["incoming"], shown["filed"], shown["reopened"], shown["clearance_rate"]) == (30, "suppressed", "<5", 66.67)
     assert public_problems("outcomes", {"by": None, "filters": {}, "groups": [group]}, {"groups": [shown]})[0] == []

@@ -49,7 +49,10 @@ def test_the_history_lists_every_entry_with_who_and_when_and_filters_by_kind(fre
     page = text(client.get(f"/cases/{court.open_case}/history"))
     for kind in ("Case filed", "Judge assigned", "Examination ordered", "Document filed", "Hearing scheduled"):
         assert kind in page
-    assert "clerk (clerk)" in page and "judge (judge)" in page
+    assert "Clerk (clerk)" in page and "Judge (judge)" in page  # who, by the account's display name
+    # People by name with labelled fields, never by id.
+    assert court.judge_id not in page and court.expert_id not in page
+    assert "Aigerim Sadykova" in page and "Dr Serik Ivanov" in page and "<dt>medical specialty</dt><dd>surgery</dd>" in page
     only = text(client.get(f"/cases/{court.open_case}/history?kind=HearingScheduled"))
     assert "#5 Hearing scheduled" in only and "#1 Case filed" not in only
 

@@ -94,6 +94,11 @@ def validate(query: StatsQuery, known_judges: Callable[[], set[str]] | None = No
     allowed = BREAKDOWNS_OF[query.measure]
     if query.by is not None and query.by not in allowed:
         raise QueryError(f"'{query.by}' is not a breakdown of {query.measure} (one of: {', '.join(allowed)})", "by")
+    if query.public:
+        if not stats.is_public_period(query.start, query.end):
+            raise QueryError("Public statistics cover one whole calendar quarter or one whole calendar year", "from")
+        if query.by in stats.PUBLIC_BREAKDOWNS_EXCLUDED:
+            raise QueryError(f"Public statistics are not broken down by {query.by}", "by")
     for name, value in query.filters.items():
         if name not in FILTERS:
             raise QueryError(f"'{name}' is not a filter (one of: {', '.join(FILTERS)})", name)

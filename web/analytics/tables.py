@@ -54,6 +54,8 @@ def figure_label(name: str) -> str:
         "insurer_compensation": _("Insurer compensation"), "appeals_filed": _("Appeals filed"), "appeal_rate": _("Appeal rate"),
         "appeals_decided": _("Appeals decided"), "reversal_rate": _("Reversal rate"), "care_not_met": _("Standard of care not met"),
         "care_not_met_rate": _("Share of filed"), "malpractice": _("Malpractice found"), "malpractice_rate": _("Share of care not met"),
+        "first_rulings_within_60_days": _("First rulings within 60 days"), "appeals_changed": _("Reversed, modified or remanded"),
+        "claims": _("Claims counted"),
     }
     if name in names:
         return str(names[name])

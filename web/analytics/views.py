@@ -20,7 +20,7 @@ from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
 from projections import queries
 from projections import statistics as stats
 from web.access import roles_required
-from web.analytics import charts, sections
+from web.analytics import charts, definitions, sections
 from web.analytics.charts import Series
 from web.analytics.measures import BREAKDOWNS_OF, MEASURE_NAMES, NO_BREAKDOWN, QueryError, StatsQuery, parse, previous_year, run, validate
 from web.analytics.tables import figure_label, flat_fields, group_label, group_table, value_at
@@ -32,7 +32,7 @@ public_bp = Blueprint("public_statistics", __name__, url_prefix="/public/statist
 
 ANALYSTS = ("analyst", "admin")
 PUBLIC_MEASURES = ("outcomes", "pending", "funnel", "mediation", "compensation", "appeals")
-PUBLIC_BREAKDOWNS = ("track", "court", "specialty", "finding", "year", "month")
+PUBLIC_BREAKDOWNS = tuple(b for b in ("track", "court", "specialty", "finding", "year") if b not in stats.PUBLIC_BREAKDOWNS_EXCLUDED)
 HEADLINE = {
     "outcomes": "clearance_rate", "pending": "pending", "funnel": "liability_found", "experts": "late_rate",
     "hearings": "date_certainty_rate", "mediation": "success_rate", "compensation": "award_to_claim_rate", "appeals": "reversal_rate",
@@ -139,6 +139,8 @@ def download(measure: str, fmt: str, *, public: bool) -> Response:
     name = f"medcourt-{'public-' if public else ''}{measure}-{query.start.isoformat()}-{query.end.isoformat()}"
     if fmt == "csv":
         response = Response(stats.to_csv(result), mimetype="text/csv")
+    elif fmt == "xlsx":
+        response = Response(stats.to_xlsx(result), mimetype=stats.XLSX_MEDIA_TYPE)
     else:
         response = Response(json.dumps(result, ensure_ascii=False, indent=2) + "\n", mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -161,6 +163,12 @@ def measure_csv(measure: str) -> Response:
 @roles_required(*ANALYSTS)
 def measure_json(measure: str) -> Response:
     return download(measure, "json", public=False)
+
+
+@bp.get("/<measure>.xlsx")
+@roles_required(*ANALYSTS)
+def measure_xlsx(measure: str) -> Response:
+    return download(measure, "xlsx", public=False)
 
 
 # --- the public -----------------------------------------------------------------------------------------------------
@@ -196,6 +204,13 @@ def public_index() -> Any:
     return render_template("analytics/public.html", error=None, sections=built, notes=notes, **context)
 
 
+@public_bp.get("/methodology")
+def methodology() -> Any:
+    """What every figure means (kk, ru, en), for analysts and the public alike; each chart and table links here."""
+    return render_template("analytics/methodology.html", measures=definitions.MEASURES, general=definitions.GENERAL,
+                           figures=definitions.measure_figures, measure_title=measure_title)
+
+
 @public_bp.get("/<measure>")
 def public_measure(measure: str) -> Any:
     return measure_page(measure, public=True)
@@ -209,6 +224,11 @@ def public_csv(measure: str) -> Response:
 @public_bp.get("/<measure>.json")
 def public_json(measure: str) -> Response:
     return download(measure, "json", public=True)
+
+
+@public_bp.get("/<measure>.xlsx")
+def public_xlsx(measure: str) -> Response:
+    return download(measure, "xlsx", public=True)
 
 
 def download_url(section: sections.Section, fmt: str) -> str:

@@ -76,3 +76,13 @@ def measure(args: dict[str, Any], measure: str) -> dict[str, Any]:
 def measure_csv(args: dict[str, Any], measure: str) -> Response:
     """The same figures as CSV (as `medcourt stats ... --format csv`)"""
     return Response(stats.to_csv(_result(args, measure)), mimetype="text/csv")
+
+
+@blp.get(MEASURE_PATH + ".xlsx")
+@blp.arguments(ApiStatsArgs, location="query", unknown=RAISE)
+@blp.response(200, content_type=stats.XLSX_MEDIA_TYPE, description="The CSV table as an Excel workbook, with a sheet naming the query.")
+@blp.problems(401, 403, 422)
+@roles(*ANALYSTS)
+def measure_xlsx(args: dict[str, Any], measure: str) -> Response:
+    """The same figures as an Excel workbook (XLSX)"""
+    return Response(stats.to_xlsx(_result(args, measure)), mimetype=stats.XLSX_MEDIA_TYPE)

@@ -1,0 +1,186 @@
+"""Projection ``statistics``: the outcome figures of DOMAIN.md section 4, pre-aggregated by day.
+
+``stat_outcomes`` counts, per court-local day, court, track, specialty, judge, disposition,
+finding and (first rulings) days from receipt to ruling, five kinds of fact:
+
+- ``filed``: a case received that day; ``reopened``: a (re)opening dated that day;
+- ``ruling``: a ruling decided that day (by the judge who gave it, with its disposition and finding);
+- ``first``: a case's first ruling, with its days to disposition, so medians and percentiles
+  stay exact (they are read off the counts of each number of days);
+- ``pending``: +1 on the day a case becomes pending, -1 on the day it stops being pending, so
+  the caseload pending at the end of D is the sum of the changes dated up to D.
+
+Filings, reopenings and the pending caseload count for the case's current judge (as the
+statistics attribute them); when a judge is assigned or recused, or a correction moves the
+date of receipt or the specialty, the case's facts move with it. To make that exact, each
+case keeps in ``stat_cases`` what the figures need of it and the facts it contributes; an
+event recomputes the case's facts, and only the difference is added to ``stat_outcomes``,
+in the same transaction as the projection's tracking position. A statistics query then
+reads rows whose number grows with the calendar and the courts, not with the docket.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from functools import singledispatchmethod
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from domain.case import Case
+from projections.base import Projection
+from projections.tables import stat_cases, stat_outcomes
+
+Fact = tuple[str, str, str, str, str, str, str, str, int]
+"""(day, kind, court, track, specialty, judge_id, disposition, finding, days): the key of a ``stat_outcomes`` row."""
+
+FACT_COLUMNS = ("day", "kind", "court", "track", "specialty", "judge_id", "disposition", "finding", "days")
+NONE = ""  # no judge, not a ruling, no finding
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def case_facts(state: dict[str, Any]) -> Counter[Fact]:
+    """What one case adds to ``stat_outcomes``, from its state (dates as ISO strings)."""
+    facts: Counter[Fact] = Counter()
+    court, track, specialty = state["court"], state["track"], state["specialty"]
+    judge = state["judge"] or NONE
+    received = state["received_on"]
+
+    def add(day: str, kind: str, judge_id: str = judge, disposition: str = NONE, finding: str = NONE, days: int = 0, n: int = 1) -> None:
+        facts[(day, kind, court, track, specialty, judge_id, disposition, finding, days)] += n
+
+    add(received, "filed")
+    for _version, reopened_on in state["reopenings"]:
+        add(reopened_on, "reopened")
+    rulings = state["rulings"]
+    for index, (_version, decided_on, disposition, finding, ruling_judge) in enumerate(rulings):
+        add(decided_on, "ruling", ruling_judge or NONE, disposition, finding or NONE)
+        if index == 0:
+            days = (date.fromisoformat(decided_on) - date.fromisoformat(received)).days
+            add(decided_on, "first", ruling_judge or NONE, NONE, finding or NONE, days)
+    # Pending at the end of a day: received by then, and no ruling dated by then recorded after
+    # the latest (re)opening dated by then. It can only change on the case's own dates.
+    was_pending = False
+    for day in sorted({received, *(r[1] for r in rulings), *(o[1] for o in state["reopenings"])}):
+        if day < received:
+            continue
+        opening = max((version for version, on in state["reopenings"] if on <= day), default=1)
+        is_pending = not any(on <= day and version > opening for version, on, *_rest in rulings)
+        if is_pending != was_pending:
+            add(day, "pending", n=1 if is_pending else -1)
+            was_pending = is_pending
+    return facts
+
+
+class OutcomeFactsProjection(Projection):
+    name = "statistics"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deltas: Counter[Fact] = Counter()
+
+    def project(self, session: Session, events: Sequence[tuple[int, Any]]) -> None:
+        self.deltas = Counter()
+        super().project(session, events)
+        self._add_deltas(session)
+
+    def prepare(self, events: Sequence[tuple[int, Any]]) -> None:
+        created = {str(e.originator_id) for _, e in events if isinstance(e, Case.CaseFiled)}
+        wanted = {str(e.originator_id) for _, e in events if isinstance(e, _SHOWN)} - created
+        buffer = self.buffer(stat_cases)
+        for case_id in created:
+            buffer.mark_new(case_id)
+        buffer.load(self.db, wanted)
+
+    # --- the case's state and facts ------------------------------------------------------------------
+
+    def _change(self, event: Any, change: Any) -> None:
+        """Apply ``change`` to a copy of the case's state, then add the difference of its facts."""
+        row = self.buffer(stat_cases).get(self.db, str(event.originator_id))
+        if row is None:
+            raise LookupError(f"Event {type(event).__qualname__} for a case the projection never saw filed ({event.originator_id})")
+        state = {**row["state"], "rulings": [list(r) for r in row["state"]["rulings"]], "reopenings": [list(o) for o in row["state"]["reopenings"]]}
+        change(state)
+        self._store(row, state)
+
+    def _store(self, row: dict[str, Any], state: dict[str, Any]) -> None:
+        old = Counter({tuple(fact[:-1]): fact[-1] for fact in row["state"].get("facts", [])})
+        state.pop("facts", None)
+        new = case_facts(state)
+        self.deltas.update(new)
+        self.deltas.subtract(old)
+        state["facts"] = [[*fact, n] for fact, n in sorted(new.items())]
+        self.buffer(stat_cases).update(row, state=state)
+
+    def _add_deltas(self, session: Session) -> None:
+        """Add the batch's differences to ``stat_outcomes`` (one upsert), then drop rows that came to zero."""
+        changed: list[dict[str, Any]] = [dict(zip(FACT_COLUMNS, fact, strict=True), n=n) for fact, n in sorted(self.deltas.items()) if n]
+        if not changed:
+            return
+        for row in changed:
+            row["day"] = date.fromisoformat(row["day"])
+        connection = session.connection()
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(stat_outcomes)
+        connection.execute(
+            statement.on_conflict_do_update(index_elements=list(FACT_COLUMNS), set_={"n": stat_outcomes.c.n + statement.excluded.n}), changed
+        )
+        # A pending change may have come to zero from either side (-1 then +1 on the same day and dimensions).
+        where = and_(*(stat_outcomes.c[name] == bindparam(f"k_{name}") for name in FACT_COLUMNS), stat_outcomes.c.n == 0)
+        connection.execute(delete(stat_outcomes).where(where), [{f"k_{name}": row[name] for name in FACT_COLUMNS} for row in changed])
+
+    # --- events ------------------------------------------------------------------------------------------
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, position: int) -> None:
+        """Events that change no outcome figure."""
+
+    @process_event.register
+    def _filed(self, event: Case.CaseFiled, position: int) -> None:
+        state = {
+            "court": event.court, "track": event.track, "specialty": event.specialty, "received_on": _iso(event.received_on),
+            "judge": None, "rulings": [], "reopenings": [],
+        }
+        row = self.buffer(stat_cases).insert(case_id=str(event.originator_id), state={"facts": []})
+        self._store(row, state)
+
+    @process_event.register
+    def _corrected(self, event: Case.DocketEntryCorrected, position: int) -> None:
+        if event.entry_type != "CaseFiled" or not {"received_on", "specialty"} & set(event.corrections):
+            return
+        corrections = event.corrections
+
+        def change(state: dict[str, Any]) -> None:
+            if "received_on" in corrections:
+                state["received_on"] = _iso(corrections["received_on"])
+            if "specialty" in corrections:
+                state["specialty"] = corrections["specialty"]
+
+        self._change(event, change)
+
+    @process_event.register
+    def _judge_assigned(self, event: Case.JudgeAssigned, position: int) -> None:
+        self._change(event, lambda state: state.update(judge=event.judge_id))
+
+    @process_event.register
+    def _judge_recused(self, event: Case.JudgeRecused, position: int) -> None:
+        self._change(event, lambda state: state.update(judge=None))
+
+    @process_event.register
+    def _ruling_issued(self, event: Case.RulingIssued, position: int) -> None:
+        ruling = [event.originator_version, _iso(event.decided_on), event.disposition, event.finding, event.judge_id]
+        self._change(event, lambda state: state["rulings"].append(ruling))
+
+    @process_event.register
+    def _reopened(self, event: Case.CaseReopened, position: int) -> None:
+        self._change(event, lambda state: state["reopenings"].append([event.originator_version, _iso(event.reopened_on)]))
+
+
+_SHOWN = (Case.DocketEntryCorrected, Case.JudgeAssigned, Case.JudgeRecused, Case.RulingIssued, Case.CaseReopened)
