@@ -21,16 +21,16 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from domain import clock
+from domain import clock, rules
 from domain.base import CourtAggregate, seal_chain
 from domain.calendar import CourtCalendar, calendar_id
 from domain.case import Case, case_id_for
 from domain.docket_numbers import DocketSequence, is_docket_number, sequence_id
-from domain.errors import ConcurrentChange, InvalidValue, NotFound
+from domain.errors import ConcurrentChange, DomainError, InvalidValue, NotFound
 from domain.permissions import ensure_permitted
 from domain.registry import Expert, Judge, Mediator
-from domain.rulebook import DEFAULT_EFFECTIVE_FROM, DEFAULT_PARAMETERS, DEFAULT_SOURCES, RULEBOOK_ID, Rulebook, RulebookVersion
-from domain.vocabulary import SYSTEM, Actor
+from domain.rulebook import DEFAULT_EFFECTIVE_FROM, DEFAULT_SOURCES, RULEBOOK_ID, Rulebook, RulebookVersion, default_parameters
+from domain.vocabulary import MERITS_DISPOSITIONS, SYSTEM, TRACKS, Actor
 
 T = TypeVar("T")
 LAST_DAY = date.max - timedelta(days=1)
@@ -129,9 +129,29 @@ class Docket(Application[UUID]):
         try:
             aggregate: Any = self.repository.get(case_id_for(docket_number))
         except AggregateNotFoundError:
-            raise NotFound(f"No case {docket_number} is on the docket", field="docket_number") from None
+            # The same answer as for a sealed case the reader may not see (R11).
+            raise NotFound(code="R11.not_on_docket", field="docket_number", docket_number=docket_number) from None
         assert isinstance(aggregate, Case)
         return aggregate
+
+    # Called with (docket number, actor, what was read) for every read of a sealed case (R11);
+    # whoever runs the application (web, CLI) sets it to record the view where views are kept.
+    on_sealed_view: Callable[[str, Actor, str], None] | None = None
+
+    def read_case(self, docket_number: str, actor: Actor, what: str) -> Case:
+        """The case now, for ``actor``: a sealed case they may not see is not found (R11), and every
+        read of a sealed case is recorded through ``on_sealed_view``."""
+        case = self.case(docket_number)
+        rules.ensure_may_see_case(case.docket_number, case.court, case.judge_id, case.sealed, actor)
+        if case.sealed and self.on_sealed_view is not None:
+            self.on_sealed_view(case.docket_number, actor, what)
+        return case
+
+    def _acting_on(self, case: Case, actor: Actor, action: str) -> None:
+        """R11 then R14, for every command on a case: a sealed case the actor may not see stays
+        unseen, and the actor must be one who acts on this case."""
+        rules.ensure_may_see_case(case.docket_number, case.court, case.judge_id, case.sealed, actor)
+        rules.ensure_actor_may_act(actor, action, case.court, case.judge_id, case.docket_number)
 
     def judge(self, judge_id: str | UUID) -> Judge:
         return self._get(Judge, _uuid(judge_id, "judge"), "judge")
@@ -166,6 +186,7 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
+            self._acting_on(case, actor, action)
             result = change(case)
             return self._saved(case, **({"id": result} if isinstance(result, str) else {}), **extra)
 
@@ -173,15 +194,16 @@ class Docket(Application[UUID]):
 
     # --- rulebook and registries ----------------------------------------------------------------------
 
-    def install_default_rulebook(self) -> bool:
-        """Adopt the shipped default rulebook if none exists yet (idempotent). True if it was adopted now."""
+    def install_default_rulebook(self, public_holidays: Iterable[date] = ()) -> bool:
+        """Adopt the shipped default rulebook if none exists yet (idempotent). True if it was adopted now.
+        ``public_holidays`` are the non-working days of R17 (the CLI reads them from the ``holidays`` package)."""
         try:
             self.rulebook()
             return False
         except NotFound:
             pass
         rulebook = Rulebook(actor=SYSTEM)
-        rulebook.adopt_version(DEFAULT_EFFECTIVE_FROM, DEFAULT_PARAMETERS, DEFAULT_SOURCES, SYSTEM)
+        rulebook.adopt_version(DEFAULT_EFFECTIVE_FROM, default_parameters(public_holidays), DEFAULT_SOURCES, SYSTEM)
         try:
             self.save(rulebook)
         except IntegrityError:
@@ -266,7 +288,7 @@ class Docket(Application[UUID]):
         transferred_from: str | None = None,
     ) -> Receipt:
         """Docket a new case under the next number of its court, year and track (R13)."""
-        ensure_permitted(actor, "file_case")
+        rules.ensure_actor_may_act(actor, "file_case", court, None, "")
 
         def attempt() -> Receipt:
             sequence = self._sequence(court, received_on.year, track, actor)
@@ -286,7 +308,7 @@ class Docket(Application[UUID]):
             aggregate: Any = self.repository.get(sequence_id(court, year, track))
         except AggregateNotFoundError:
             from domain.case import one_of
-            from domain.vocabulary import COURTS, TRACKS
+            from domain.vocabulary import COURTS
 
             one_of(track, TRACKS, field="track", what="track")
             one_of(court, COURTS, field="court", what="court")
@@ -324,6 +346,7 @@ class Docket(Application[UUID]):
         def attempt() -> Receipt:
             # A recused judge keeps no hearings in the case: their bookings are cancelled.
             case = self.case(docket_number)
+            self._acting_on(case, actor, "recuse_judge")
             calendar = self._calendar(case.court, actor)
             self._cancel_open_hearings(case, calendar, "the judge recused", actor)
             case.recuse_judge(reason, actor)
@@ -356,10 +379,11 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
+            self._acting_on(case, actor, "schedule_hearing")
             calendar = self._calendar(case.court, actor)
             hearing_id = case.schedule_hearing(starts_at=starts_at, duration_minutes=duration_minutes, courtroom=courtroom, purpose=purpose, actor=actor)
             assert case.judge_id is not None and case.judge_name is not None
-            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, courtroom.strip(), starts_at, duration_minutes, actor)
+            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, courtroom.strip(), starts_at, duration_minutes, actor, self._may_name(actor))
             return self._saved(case, calendar, id=hearing_id)
 
         return self._retrying(attempt)
@@ -370,11 +394,12 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
+            self._acting_on(case, actor, "reschedule_hearing")
             calendar = self._calendar(case.court, actor)
             case.reschedule_hearing(hearing_id, starts_at, reason, actor)
             hearing = case.hearings[hearing_id]
             assert case.judge_id is not None and case.judge_name is not None
-            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, hearing["courtroom"], starts_at, hearing["duration_minutes"], actor)
+            calendar.book(case.docket_number, hearing_id, case.judge_id, case.judge_name, hearing["courtroom"], starts_at, hearing["duration_minutes"], actor, self._may_name(actor))
             return self._saved(case, calendar, id=hearing_id)
 
         return self._retrying(attempt)
@@ -390,12 +415,26 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
+            self._acting_on(case, actor, action)
             calendar = self._calendar(case.court, actor)
             change(case)
             calendar.release(case.docket_number, hearing_id, actor)
             return self._saved(case, calendar, id=hearing_id)
 
         return self._retrying(attempt)
+
+    def _may_name(self, actor: Actor) -> Callable[[str], bool]:
+        """Whether a clash message may name the other case: never a sealed one the actor may not see (R11)."""
+
+        def may_name(docket_number: str) -> bool:
+            try:
+                other = self.case(docket_number)
+                rules.ensure_may_see_case(other.docket_number, other.court, other.judge_id, other.sealed, actor)
+            except NotFound:
+                return False
+            return True
+
+        return may_name
 
     def _cancel_open_hearings(self, case: Case, calendar: CourtCalendar, reason: str, actor: Actor) -> None:
         for hearing in list(case.hearings.values()):
@@ -413,21 +452,25 @@ class Docket(Application[UUID]):
 
     # --- rulings, appeals, legal force ------------------------------------------------------------------------------------
 
-    def check_ruling(self, docket_number: str, draft: dict[str, Any]) -> list[str]:
+    def check_ruling(self, docket_number: str, draft: dict[str, Any], actor: Actor | None = None) -> list[DomainError]:
         """Every rule that would refuse this ruling now, without recording anything (for the ruling form)."""
-        from domain import rules
-        from domain.errors import DomainError
-
         case = self.case(docket_number)
         try:
+            if actor is not None:
+                self._acting_on(case, actor, "issue_ruling")
             if case.status != "pending":
                 rules.ensure_case_open(case, "issue a ruling")
-            judge = self.judge(case.judge_id) if case.judge_id else None
+            judge = self._ruling_judge(case, actor) if actor is not None else (self.judge(case.judge_id) if case.judge_id else None)
             ruling = case.normalize_ruling({**draft, "decided_on": draft.get("decided_on") or clock.today()})
         except DomainError as error:
-            return [str(error)]
-        refusals = rules.ruling_refusals(case, ruling, judge, self.rulebook_on(case.incident_date), clock.today())
-        return [str(refusal) for refusal in refusals]
+            return [error]
+        return rules.ruling_refusals(case, ruling, judge, self.rulebook_on(case.incident_date), clock.today())
+
+    def _ruling_judge(self, case: Case, actor: Actor) -> Judge | None:
+        """R5 is checked against the judge who rules: the acting judge's registry entry (R14 already
+        refused a judge who is not the assigned one)."""
+        judge_id = actor.get("judge_id") if actor["role"] == "judge" else case.judge_id
+        return self.judge(judge_id) if judge_id else None
 
     def issue_ruling(self, docket_number: str, draft: dict[str, Any], actor: Actor) -> Receipt:
         """Record the final ruling. Open hearings are cancelled; pending examinations are withdrawn
@@ -436,24 +479,23 @@ class Docket(Application[UUID]):
 
         def attempt() -> Receipt:
             case = self.case(docket_number)
-            judge = self.judge(case.judge_id) if case.judge_id else None
+            self._acting_on(case, actor, "issue_ruling")
+            judge = self._ruling_judge(case, actor)
             rulebook = self.rulebook_on(case.incident_date)
             draft_now = dict(draft)
             changed: list[Aggregate] = [case]
             new_case: Case | None = None
-            if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in ("administrative", "civil", "criminal") and draft.get("transferred_to_track") != case.track:
+            if draft.get("disposition") == "transferred" and draft.get("transferred_to_track") in TRACKS and draft.get("transferred_to_track") != case.track:
                 year = case.normalize_ruling(draft)["decided_on"].year  # the draft's date, checked
                 # The requalified case is received on the ruling's date, and numbered in that year.
                 sequence = self._sequence(case.court, year, draft["transferred_to_track"], actor)
                 draft_now["transferred_to"] = sequence.issue_next(actor)
                 changed.append(sequence)
             ruling = case.normalize_ruling(draft_now)
-            from domain import rules
-
             rules.check_ruling(case, ruling, judge, rulebook, clock.today())
             calendar = self._calendar(case.court, actor)
             self._cancel_open_hearings(case, calendar, "the case was decided", actor)
-            if ruling["disposition"] not in ("liability_found", "no_liability"):
+            if ruling["disposition"] not in MERITS_DISPOSITIONS:
                 for examination in list(case.examinations.values()):
                     if examination["status"] == "ordered":
                         case.withdraw_examination(examination["id"], "the case was decided without a ruling on the merits", actor)

@@ -9,6 +9,7 @@ Only hearings still to be held are kept: a held or cancelled hearing frees its s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -50,16 +51,24 @@ class CourtCalendar(CourtAggregate):
             and overlaps(starts_at, minutes, booking["starts_at"], booking["duration_minutes"])
         ]
 
-    def book(self, docket_number: str, hearing_id: str, judge_id: str, judge_name: str, courtroom: str, starts_at: datetime, duration_minutes: int, actor: Actor) -> None:
+    def book(
+        self, docket_number: str, hearing_id: str, judge_id: str, judge_name: str, courtroom: str, starts_at: datetime,
+        duration_minutes: int, actor: Actor, may_name: Callable[[str], bool] = lambda docket_number: False,
+    ) -> None:
+        """Book the slot, or refuse with the clash (R7). The clashing case is named only when
+        ``may_name`` allows it: a sealed case the scheduler may not see stays unnamed (R11)."""
         key = self.key(docket_number, hearing_id)
         for clash in self.conflicts(key, judge_id, courtroom, starts_at, duration_minutes):
-            local = clash["starts_at"].astimezone(clock.COURT_TZ)
-            who = f"Judge {judge_name} is" if clash["judge_id"] == judge_id else f"Courtroom {courtroom} is"
-            raise HearingNotSchedulable(
-                f"{who} already booked from {local:%Y-%m-%d %H:%M} for {clash['duration_minutes']} minutes "
-                f"(case {clash['docket_number']}, hearing {clash['hearing_id']})",
-                field="starts_at",
-            )
+            local = f"{clash['starts_at'].astimezone(clock.COURT_TZ):%Y-%m-%d %H:%M}"
+            judge_clash = clash["judge_id"] == judge_id
+            common: dict[str, Any] = {"starts_at": local, "minutes": clash["duration_minutes"], "field": "starts_at"}
+            if may_name(clash["docket_number"]):
+                if judge_clash:
+                    raise HearingNotSchedulable(code="R7.judge_booked", judge=judge_name, case=clash["docket_number"], hearing=clash["hearing_id"], **common)
+                raise HearingNotSchedulable(code="R7.courtroom_booked", courtroom=courtroom, case=clash["docket_number"], hearing=clash["hearing_id"], **common)
+            if judge_clash:
+                raise HearingNotSchedulable(code="R7.judge_booked_elsewhere", judge=judge_name, **common)
+            raise HearingNotSchedulable(code="R7.courtroom_booked_elsewhere", courtroom=courtroom, **common)
         self._booked(key, docket_number, hearing_id, judge_id, courtroom, starts_at, duration_minutes, actor)
 
     @event("HearingSlotBooked")

@@ -20,8 +20,11 @@ from domain.base import CourtAggregate
 from domain.errors import HearingNotSchedulable, InvalidValue, NotFound
 from domain.vocabulary import (
     APPEAL_OUTCOMES,
+    AUTHORITY_KINDS,
     CAUSATION,
+    CLAIMANT_RELATIONS,
     COMPENSATION_HEADS,
+    CORRECTABLE,
     COURTS,
     DISPOSITIONS,
     DOCUMENT_KINDS,
@@ -30,6 +33,7 @@ from domain.vocabulary import (
     HARMS,
     MEDIATION_OUTCOMES,
     REOPEN_REASONS,
+    RESPONDENT_KINDS,
     SEAL_REASONS,
     SPECIALTIES,
     STANDARD_OF_CARE_MET,
@@ -76,7 +80,7 @@ def normalize_respondents(respondents: list[dict[str, Any]]) -> list[dict[str, A
     result = []
     for index, raw in enumerate(respondents, start=1):
         field = f"respondents.{index - 1}"
-        kind = one_of(raw.get("kind"), ("specialist", "organization"), field=f"{field}.kind", what="respondent kind")
+        kind = one_of(raw.get("kind"), RESPONDENT_KINDS, field=f"{field}.kind", what="respondent kind")
         name = text(raw.get("name"), field=f"{field}.name", what="respondent's name", limit=200)
         entry: dict[str, Any] = {"id": f"R{index}", "kind": kind, "name": name}
         if kind == "specialist":
@@ -130,15 +134,17 @@ class Case(CourtAggregate):
         rules.ensure_not_before(received_on, EARLIEST_RECEIPT, what="date of receipt", earlier_what="earliest date the docket holds", field="received_on")
         rules.ensure_not_before(received_on, incident_date, what="date of receipt", earlier_what="incident date", field="incident_date")
         rules.ensure_track_matches_harm(track, alleged_harm)
+        normalized = normalize_respondents(respondents)
+        rules.ensure_criminal_case_names_specialist(track, normalized)
         claimant = {
             "name": text(claimant.get("name"), field="claimant.name", what="claimant's name", limit=200),
-            "relation": one_of(claimant.get("relation") or "patient", ("patient", "relative", "heir", "representative"), field="claimant.relation", what="relation to the patient"),
+            "relation": one_of(claimant.get("relation") or "patient", CLAIMANT_RELATIONS, field="claimant.relation", what="relation to the patient"),
         }
         if authority:
             if track == "civil":
                 raise InvalidValue("Civil cases have no prosecutor or inspecting authority", field="authority")
             authority = {
-                "kind": one_of(authority.get("kind"), ("prosecutor", "inspectorate"), field="authority.kind", what="authority"),
+                "kind": one_of(authority.get("kind"), AUTHORITY_KINDS, field="authority.kind", what="authority"),
                 "name": text(authority.get("name"), field="authority.name", what="authority's name", limit=200),
             }
         elif track == "criminal":
@@ -165,7 +171,7 @@ class Case(CourtAggregate):
             alleged_harm=alleged_harm,
             incident_date=incident_date,
             claimant=claimant,
-            respondents=normalize_respondents(respondents),
+            respondents=normalized,
             authority=authority,
             representatives=reps,
             claimed={h: amounts[h] for h in COMPENSATION_HEADS if h in amounts},
@@ -271,16 +277,7 @@ class Case(CourtAggregate):
             "version": self.version + 1,  # the body runs before the version advances
         }
 
-    # Which recorded facts a clerk may correct, per event. Track, court and docket number
-    # are not among them: those change only by transfer (a new case).
-    CORRECTABLE: ClassVar[dict[str, tuple[str, ...]]] = {
-        "CaseFiled": ("summary", "specialty", "incident_date", "received_on", "claimant_name"),
-        "DocumentFiled": ("title", "kind", "filed_by", "received_on"),
-        "HearingScheduled": ("purpose",),  # a courtroom changes by rescheduling, which checks the calendar
-        "HearingHeld": ("minutes_summary",),
-        "RulingIssued": ("reasoning", "recommendation"),
-        "ExpertReportSubmitted": ("received_on", "summary"),
-    }
+    CORRECTABLE: ClassVar[dict[str, tuple[str, ...]]] = CORRECTABLE
 
     def correct_entry(self, *, corrects_version: int, entry_type: str, reason: str, corrections: dict[str, Any], actor: Actor) -> None:
         """Correct a docket entry: the original stays in the history beside the correction (R8 allows it always)."""
@@ -306,11 +303,7 @@ class Case(CourtAggregate):
             else:
                 value = text(value, field="corrections", what=name.replace("_", " "))
             cleaned[name] = value
-        if entry_type == "CaseFiled" and ("incident_date" in cleaned or "received_on" in cleaned):
-            rules.ensure_not_before(
-                cleaned.get("received_on", self.received_on), cleaned.get("incident_date", self.incident_date),
-                what="date of receipt", earlier_what="incident date", field="corrections",
-            )
+        rules.ensure_correction_consistent(self, entry_type, corrects_version, cleaned)
         self._entry_corrected(corrects_version, entry_type, text(reason, field="reason", what="reason for the correction"), cleaned, actor)
 
     @event("DocketEntryCorrected")
@@ -351,22 +344,13 @@ class Case(CourtAggregate):
     def assign_judge(self, judge: Judge, actor: Actor) -> None:
         rules.ensure_case_open(self, "assign a judge")
         today = clock.today()
-        if judge.court != self.court:
-            raise InvalidValue(f"Judge {judge.name} sits in {judge.court}, not in this court ({self.court})", field="judge")
-        if str(judge.id) in self.recused_judges:
-            raise InvalidValue(f"Judge {judge.name} has recused from this case", field="judge")
-        if not judge.is_certified_on(today):
-            raise InvalidValue(f"Judge {judge.name} is not certified in medical law today; only certified judges hear these cases", field="judge")
+        rules.ensure_judge_may_be_assigned(self, judge, today)
         if self.judge_id == str(judge.id):
             raise InvalidValue(f"Judge {judge.name} is already assigned to this case", field="judge")
         if self.judge_id is not None and any(h["status"] == "scheduled" for h in self.hearings.values()):
             # R7: the calendar books those hearings for the current judge; replacing the judge
             # silently would let the new judge be double-booked.
-            raise HearingNotSchedulable(
-                f"Judge {self.judge_name} has hearings scheduled in this case: cancel them or record the "
-                "judge's recusal before assigning another judge",
-                field="judge",
-            )
+            raise HearingNotSchedulable(code="R7.reassign_with_hearings", field="judge", judge=self.judge_name)
         self._judge_assigned(str(judge.id), judge.name, actor)
 
     @event("JudgeAssigned")
@@ -404,6 +388,7 @@ class Case(CourtAggregate):
         if due_on <= today:
             raise InvalidValue("The report's due date must be after today", field="due_on")
         for expert in experts:
+            rules.ensure_expert_specialty(self.specialty, expert)
             rules.ensure_expert_independent(self, expert, today)
         examination_id = f"EX{len(self.examinations) + 1}"
         self._examination_ordered(
@@ -593,6 +578,10 @@ class Case(CourtAggregate):
         rules.ensure_case_open(self, "issue a ruling")
         ruling = self.normalize_ruling(draft)
         rules.check_ruling(self, ruling, judge, rulebook, clock.today())
+        for sanction in ruling["sanctions"]:
+            if sanction["kind"] == "fine":
+                # R4: a fine is stated in MCI and recorded with its KZT value at the incident date's MCI.
+                sanction["amount_kzt"] = rules.fine_kzt(sanction["amount_mci"], rulebook, self.incident_date)
         self._ruling_issued(**ruling, judge_id=self.judge_id, actor=actor)
         return ruling
 

@@ -8,18 +8,40 @@ Messages are written for clerks and judges, not for programmers.
 
 from __future__ import annotations
 
+from typing import Any
+
+from domain.messages import CATALOG, render, rule_of
+
 
 class DomainError(Exception):
-    """The court's rules refuse this action."""
+    """The court's rules refuse this action.
+
+    A rule's refusal is raised with its stable ``code`` (``"R4.fine_over_cap"``) and the
+    parameters its message names; ``message_in(language)`` renders it in kk, ru or en from
+    ``domain.messages``. Refusals that are not a rule's (a malformed value) carry a plain
+    English ``message`` and the code of their class.
+    """
 
     rule: str | None = None
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | None = None, *, field: str | None = None, code: str | None = None, **params: Any) -> None:
+        if code is not None and code not in CATALOG:
+            raise KeyError(f"unknown refusal code {code!r}")
+        self.code = code or type(self).__name__
+        self.params = params
+        if code is not None:
+            self.rule = rule_of(code)
+        self.message = message if message is not None else render(self.code, params, "en")
         self.field = field
+        super().__init__(self.message)
 
     def __str__(self) -> str:
+        return self.message
+
+    def message_in(self, language: str) -> str:
+        """The refusal in ``language`` (kk, ru, en): a rule's code is translated, other messages stay as given."""
+        if self.code in CATALOG:
+            return render(self.code, self.params, language)
         return self.message
 
 
@@ -69,6 +91,12 @@ class RulingNotReady(DomainError):
     rule = "R5"
 
 
+class JudgeNotAssignable(InvalidValue):
+    """R5: only a certified judge of the case's court who has not recused from it is assigned."""
+
+    rule = "R5"
+
+
 class ExpertNotIndependent(DomainError):
     """R6: an expert may not be a party or affiliated with a respondent organization."""
 
@@ -103,6 +131,24 @@ class MediationNotAllowed(DomainError):
     """R10: mediation in civil cases (reconciliation in criminal ones), one at a time."""
 
     rule = "R10"
+
+
+class ActorNotResponsible(PermissionDenied):
+    """R14: a clerk acts only in their own court, a judge only on the cases assigned to them."""
+
+    rule = "R14"
+
+
+class CorrectionInconsistent(InvalidValue):
+    """R15: a corrected date stays in order with the case's other dates and in the docket number's year."""
+
+    rule = "R15"
+
+
+class ExpertSpecialtyMismatch(DomainError):
+    """R16: an appointed expert lists the case's specialty (or forensic medicine)."""
+
+    rule = "R16"
 
 
 class InvalidMoney(InvalidValue):

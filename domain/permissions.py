@@ -50,7 +50,6 @@ def may(role: str, action: str) -> bool:
 
 def ensure_permitted(actor: Actor, action: str) -> None:
     if not may(actor["role"], action):
-        allowed = ", ".join(sorted(PERMISSIONS[action]))
         raise PermissionDenied(
-            f"A user acting as {actor['role']} may not {action.replace('_', ' ')} (allowed: {allowed})"
+            code="R14.role_not_permitted", role=actor["role"], action=action.replace("_", " "), allowed_roles=sorted(PERMISSIONS[action])
         )

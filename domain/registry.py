@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from domain import clock
 from domain.base import CourtAggregate
 from domain.errors import InvalidValue
-from domain.vocabulary import COURTS, SPECIALTIES, Actor
+from domain.vocabulary import COURTS, EXPERT_SPECIALTIES, Actor
 
 
 def _require_name(name: str, field: str = "name") -> str:
@@ -131,7 +131,7 @@ class Expert(RegistryEntry):
         *,
         entry_id: UUID | None = None,
     ) -> Expert:
-        unknown = [s for s in specialties if s not in SPECIALTIES]
+        unknown = [s for s in specialties if s not in EXPERT_SPECIALTIES]
         if unknown or not specialties:
             raise InvalidValue(
                 f"Unknown or missing specialties: {', '.join(unknown) or 'none given'}", field="specialties"

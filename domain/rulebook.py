@@ -9,6 +9,7 @@ appeal windows and terms by the date they run from.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,6 +30,13 @@ DEFAULT_EFFECTIVE_FROM = date(2015, 1, 1)
 DEFAULT_PARAMETERS: dict[str, Any] = {
     # MCI (monthly calculation index) in KZT, each from the date it took effect.
     "mci": [
+        {"from": "2015-01-01", "kzt": "1982"},
+        {"from": "2016-01-01", "kzt": "2121"},
+        {"from": "2017-01-01", "kzt": "2269"},
+        {"from": "2018-01-01", "kzt": "2405"},
+        {"from": "2019-01-01", "kzt": "2525"},
+        {"from": "2020-01-01", "kzt": "2651"},
+        {"from": "2020-04-01", "kzt": "2778"},
         {"from": "2021-01-01", "kzt": "2917"},
         {"from": "2022-01-01", "kzt": "3063"},
         {"from": "2022-04-01", "kzt": "3180"},
@@ -50,7 +58,10 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
 }
 
 DEFAULT_SOURCES: dict[str, str] = {
-    "mci": "Annual republican budget laws of Kazakhstan, 2021-2026 (2022: 3,063, raised to 3,180 from 1 April)",
+    "mci": "Annual republican budget laws of Kazakhstan, 2015-2026 (2020: 2,651, raised to 2,778 from 1 April; "
+    "2022: 3,063, raised to 3,180 from 1 April)",
+    "non_working_days": "Public holidays and transferred days off of Kazakhstan from the 'holidays' package (KZ), "
+    "extended by the administrator; Saturdays and Sundays are never working days (R17, derived)",
     "administrative_fine_cap_mci": "Derived from seed 001: administrative fine 'up to USD 1,120' (ours to replace)",
     "criminal_fine_cap_mci": "Derived from seed 001: criminal fine 'up to USD 2,380' (ours to replace)",
     "imprisonment_cap_months": "Seed 001: imprisonment 'up to three years'",
@@ -59,6 +70,15 @@ DEFAULT_SOURCES: dict[str, str] = {
     "appeal_window": "Civil: one month from the ruling in final form (egov.kz guidance); "
     "criminal 15 days and administrative 10 days are derived (ours to replace)",
 }
+
+
+NON_WORKING_DAYS_YEARS = range(2015, 2036)
+
+
+def default_parameters(public_holidays: Iterable[date] = ()) -> dict[str, Any]:
+    """The shipped parameters with the non-working days of R17 (the caller reads them from the
+    ``holidays`` package: the domain imports nothing but the standard library and eventsourcing)."""
+    return {**DEFAULT_PARAMETERS, "non_working_days": sorted({day.isoformat() for day in public_holidays})}
 
 
 def add_months(day: date, months: int) -> date:
@@ -77,7 +97,7 @@ class RulebookVersion:
     sources: dict[str, str]
 
     def mci_on(self, day: date) -> Decimal:
-        """The MCI in force on ``day`` (the earliest known value before 2021)."""
+        """The MCI in force on ``day`` (the earliest known value, 2015's, before the table starts)."""
         table = sorted(self.parameters["mci"], key=lambda row: row["from"])
         value = Decimal(table[0]["kzt"])
         for row in table:
@@ -96,16 +116,27 @@ class RulebookVersion:
     def licence_suspension_cap_months(self) -> int:
         return int(self.parameters["licence_suspension_cap_months"])
 
+    @property
+    def non_working_days(self) -> frozenset[date]:
+        """R17: the public holidays and days off this version holds (weekends are implied)."""
+        return frozenset(date.fromisoformat(day) for day in self.parameters.get("non_working_days", ()))
+
+    def working_day(self, day: date) -> date:
+        """R17: ``day``, or the next working day when it is a weekend or a public holiday."""
+        from domain.rules import deadline_on_working_day
+
+        return deadline_on_working_day(day, self.non_working_days)
+
     def appeal_deadline(self, track: str, decided_on: date) -> date:
-        """The last day on which an appeal against a ruling of ``decided_on`` may be filed."""
+        """The last day on which an appeal against a ruling of ``decided_on`` may be filed (R8, moved by R17)."""
         window = self.parameters["appeal_window"][track]
         if "months" in window:
-            return add_months(decided_on, int(window["months"]))
-        return decided_on + timedelta(days=int(window["days"]))
+            return self.working_day(add_months(decided_on, int(window["months"])))
+        return self.working_day(decided_on + timedelta(days=int(window["days"])))
 
     def consideration_deadline(self, received_on: date) -> date:
-        """The statutory term for deciding a civil case received on ``received_on``."""
-        return add_months(received_on, int(self.parameters["civil_consideration_term_months"]))
+        """The statutory term for deciding a civil case received on ``received_on`` (moved by R17)."""
+        return self.working_day(add_months(received_on, int(self.parameters["civil_consideration_term_months"])))
 
 
 def validate_parameters(parameters: dict[str, Any]) -> None:
@@ -131,6 +162,8 @@ def validate_parameters(parameters: dict[str, Any]) -> None:
             window = parameters["appeal_window"][track]
             if not (int(window.get("months", 0)) > 0 or int(window.get("days", 0)) > 0):
                 raise ValueError
+        for day in parameters.get("non_working_days", []):
+            date.fromisoformat(day)
     except (KeyError, TypeError, ValueError, ArithmeticError):
         raise InvalidValue(
             "The rulebook parameters are malformed: every cap and term must be a positive whole "

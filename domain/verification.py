@@ -201,7 +201,12 @@ def _verify_case(docket: Docket, case_id: UUID, registries: dict[UUID, History],
 
 
 class _Refused(DomainError):
-    pass
+    """A finding of the verifier itself, worded "R<n>: what was wrong"."""
+
+    def __init__(self, message: str) -> None:
+        rule, _, finding = message.partition(": ")
+        super().__init__(finding if rule[:1] == "R" and finding else message)
+        self.rule = rule if rule[:1] == "R" and finding else None
 
 
 def _check_case_event(case: Case | None, event: Any, name: str, registries: dict[UUID, History]) -> None:
@@ -210,8 +215,10 @@ def _check_case_event(case: Case | None, event: Any, name: str, registries: dict
     # when the version was recorded, so the whole rulebook applies.
     rulebook_history = registries.get(RULEBOOK_ID)
     rulebook: Any = rulebook_history.as_of(datetime.max.replace(tzinfo=event.timestamp.tzinfo)) if rulebook_history else None
+    _check_actor(case, event, name)
     if name == "CaseFiled":
         rules.ensure_track_matches_harm(event.track, event.alleged_harm)
+        rules.ensure_criminal_case_names_specialist(event.track, event.respondents)
         rules.ensure_not_in_future(event.received_on, today, what="date of receipt", field="received_on")
         for head, amount in event.claimed.items():
             if amount != amount.quantize(TIYN) or amount < 0:
@@ -229,6 +236,7 @@ def _check_case_event(case: Case | None, event: Any, name: str, registries: dict
             expert = _as_of(registries, entry["id"], event.timestamp)
             if not isinstance(expert, Expert):
                 raise _Refused(f"unknown expert {entry['name']}")
+            rules.ensure_expert_specialty(case.specialty, expert)
             rules.ensure_expert_independent(case, expert, today)
     elif name == "HearingScheduled" or name == "HearingRescheduled":
         rules.ensure_hearing_schedulable(case, event.starts_at, event.timestamp)
@@ -245,13 +253,34 @@ def _check_case_event(case: Case | None, event: Any, name: str, registries: dict
         for head, amount in event.compensation.items():
             if event.payable.get(head) != rules.payable_amount(amount, event.contributory_fault_pct):
                 raise _Refused(f"R9: payable {head} {event.payable.get(head)} is not awarded x (1 - fault%)")
+    elif name == "DocketEntryCorrected":
+        rules.ensure_correction_consistent(case, event.entry_type, event.corrects_version, event.corrections)
     elif name == "AppealFiled":
         assert case.ruling is not None and rulebook is not None
         rules.ensure_appeal_allowed(case, event.filed_on, rulebook.in_force_on(case.ruling["decided_on"]))
     elif name == "RulingEnteredIntoForce" and event.basis == "appeal_window_closed":
         deadline = case.appeal_deadline(rulebook.in_force_on(case.ruling["decided_on"])) if case.ruling and rulebook else None
         if deadline is None or not today > deadline or event.in_force_on <= deadline:
-            raise _Refused(f"R8: entered into force on {event.in_force_on} before the appeal window closed ({deadline})")
+            raise _Refused(f"R8/R17: entered into force on {event.in_force_on} before the appeal window closed ({deadline}, moved past non-working days)")
+
+
+# Events recorded by the worker on deadlines, or as a consequence of another command in the same
+# transaction (hearings cancelled by a recusal or a ruling, examinations withdrawn by a ruling).
+_NOT_A_COMMAND = frozenset({"RulingEnteredIntoForce"})
+
+
+def _check_actor(case: Case | None, event: Any, name: str) -> None:
+    """R14 on the record: a clerk acted on their own court's case, a judge on a case assigned to them.
+    Events recorded before actors carried their court and judge say nothing either way."""
+    actor = getattr(event, "actor", None) or {}
+    role = actor.get("role")
+    if name in _NOT_A_COMMAND or role not in ("clerk", "judge"):
+        return
+    court = event.court if name == "CaseFiled" else case.court if case is not None else None
+    if role == "clerk" and "court" in actor and actor["court"] != court:
+        raise _Refused(f"R14: clerk {actor.get('user')} of court {actor['court']} acted on a case of court {court}")
+    if role == "judge" and "judge_id" in actor and case is not None and actor["judge_id"] != case.judge_id:
+        raise _Refused(f"R14: judge {actor.get('user')} acted on a case not assigned to them")
 
 
 def _as_of(registries: dict[UUID, History], aggregate_id: str, instant: datetime) -> Any:

@@ -27,6 +27,8 @@ DISPOSITIONS: tuple[str, ...] = (
 COMPENSATION_HEADS: tuple[str, ...] = ("real_damage", "lost_profit", "moral_harm")
 
 RESPONDENT_KINDS: tuple[str, ...] = ("specialist", "organization")
+CLAIMANT_RELATIONS: tuple[str, ...] = ("patient", "relative", "heir", "representative")
+AUTHORITY_KINDS: tuple[str, ...] = ("prosecutor", "inspectorate")
 
 SANCTION_KINDS: dict[str, tuple[str, ...]] = {
     "administrative": ("fine", "certificate_withdrawal", "licence_suspension", "licence_revocation"),
@@ -72,6 +74,22 @@ SPECIALTIES: tuple[str, ...] = (
     "ophthalmology",
 )
 
+FORENSIC_MEDICINE = "forensic_medicine"
+EXPERT_SPECIALTIES: tuple[str, ...] = (*SPECIALTIES, FORENSIC_MEDICINE)
+"""An expert lists the specialties they examine in; forensic medicine covers every case (R16)."""
+
+# Which recorded facts a clerk may correct, per event. Track, court and docket number are not
+# among them: those change only by transfer (a new case). A courtroom changes by rescheduling,
+# which checks the calendar.
+CORRECTABLE: dict[str, tuple[str, ...]] = {
+    "CaseFiled": ("summary", "specialty", "incident_date", "received_on", "claimant_name"),
+    "DocumentFiled": ("title", "kind", "filed_by", "received_on"),
+    "HearingScheduled": ("purpose",),
+    "HearingHeld": ("minutes_summary",),
+    "RulingIssued": ("reasoning", "recommendation"),
+    "ExpertReportSubmitted": ("received_on", "summary"),
+}
+
 COURTS: dict[str, str] = {
     "AST": "Astana",
     "ALA": "Almaty (city)",
@@ -99,12 +117,25 @@ ROLES: tuple[str, ...] = ("clerk", "judge", "analyst", "admin", "system")
 
 
 class Actor(TypedDict):
-    """Who did something: a user id and the role they acted in; ``request`` is the client's
-    ``Idempotency-Key`` when it sent one, so that a retry can find the write it repeats."""
+    """Who acts: a user id and the role they act in, with the court a clerk serves and the registry
+    judge a judge's account acts for (R14; the worker and administrators need neither); ``request`` is
+    the client's ``Idempotency-Key`` when it sent one, so that a retry can find the write it repeats."""
 
     user: str
     role: str
+    court: NotRequired[str | None]
+    judge_id: NotRequired[str | None]
     request: NotRequired[str]
+
+
+def actor_for(user: str, role: str, court: str | None = None, judge_id: str | None = None) -> Actor:
+    """The actor of an account: only the identity its role acts with (R14)."""
+    actor = Actor(user=user, role=role)
+    if role == "clerk":
+        actor["court"] = court
+    if role == "judge":
+        actor["judge_id"] = judge_id
+    return actor
 
 
 SYSTEM = Actor(user="medcourt-worker", role="system")
@@ -122,17 +153,15 @@ def money(value: object, *, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value).strip().replace(" ", "").replace("\u00a0", ""))
     except (InvalidOperation, ValueError):
-        raise InvalidMoney(f"'{value}' is not an amount of money", field=field) from None
+        raise InvalidMoney(code="R12.not_money", field=field, value=str(value)[:40]) from None
     if not amount.is_finite():
-        raise InvalidMoney(f"'{value}' is not an amount of money", field=field)
+        raise InvalidMoney(code="R12.not_money", field=field, value=str(value)[:40])
     if amount < 0:
-        raise InvalidMoney(f"An amount of money cannot be negative ({amount} KZT)", field=field)
+        raise InvalidMoney(code="R12.negative_money", field=field, value=str(amount))
     if amount > MAX_AMOUNT:
-        raise InvalidMoney(f"{amount} KZT is beyond any amount this court handles (at most {MAX_AMOUNT:,} KZT)", field=field)
+        raise InvalidMoney(code="R12.money_too_large", field=field, value=str(amount), limit=f"{MAX_AMOUNT:,}")
     if amount != amount.quantize(TIYN):
-        raise InvalidMoney(
-            f"Amounts are in KZT with at most two decimal places (tiyn): {amount}", field=field
-        )
+        raise InvalidMoney(code="R12.money_fraction_of_tiyn", field=field, value=str(amount))
     return amount.quantize(TIYN)
 
 

@@ -233,7 +233,7 @@ class CaseFileProjection(Projection):
             insurer_compensation=tiyn(event.insurer_compensation),
             contributory_fault_bp=int(event.contributory_fault_pct * 100),
             liable_respondents=list(event.liable_respondents),
-            sanctions=[{k: (str(v) if k == "amount_mci" else v) for k, v in s.items()} for s in event.sanctions],
+            sanctions=[{k: (str(v) if k in ("amount_mci", "amount_kzt") else v) for k, v in s.items()} for s in event.sanctions],
             transferred_to=event.transferred_to,
         )
         self._touch(

@@ -42,6 +42,7 @@ def register_sheet(case_sub: argparse._SubParsersAction[argparse.ArgumentParser]
     sheet.add_argument("docket_number")
     sheet.add_argument("--as-of", type=date_type, metavar="YYYY-MM-DD", help="as it stood at the end of that day (Asia/Almaty)")  # type: ignore[arg-type]
     sheet.add_argument("--format", choices=("text", "json"), default="text")
+    sheet.add_argument("--as", dest="as_user", metavar="USER", help="read as this web account (needed for a sealed case, R11; the view is recorded)")
     sheet.set_defaults(func=cmd_case_sheet)
 
 
@@ -79,12 +80,13 @@ def cmd_case_sheet(args: argparse.Namespace) -> int:
 
     current = settings()
     docket = open_docket(current)
+    # R11: a sealed case only --as a user who may see it, and that view is recorded (as `case show` does).
+    from scripts.docket_commands import reader
+
+    reader(args, docket, "cli:case sheet")
     case = docket.case(args.docket_number)
     records = docket.case_history(case.docket_number)
     accounts = _accounts(current)
-    if case.sealed and accounts is not None:
-        # R11: every view of a sealed case is recorded, the command line's too.
-        accounts.record_sealed_view(case.docket_number, username=_operator(), role="operator", court=case.court, page="cli case sheet", remote_addr=None)
 
     def user_name(username: str) -> str | None:
         found = accounts.find(username) if accounts is not None else None
@@ -108,13 +110,6 @@ def cmd_case_sheet(args: argparse.Namespace) -> int:
         for number, text in zip(entry.corrected_by, entry.corrections, strict=True):
             print(f"      corrected by entry {number}: {text}")
     return 0
-
-
-def _operator() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:64]
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _accounts(current: Settings) -> AccountStore | None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from domain.errors import DomainError
+from domain.messages import language_of
 from projections.keys import KeyProblem
 
 # Each module has ``register(subparsers)``; its commands set ``func(args) -> int``.
@@ -43,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
+
+
+def cli_language() -> str:
+    """The language of refusals on the command line: ``MEDCOURT_LANG``, else the locale's ``LANG``
+    (kk, ru or en); English when neither names one of the court's languages."""
+    return language_of(os.environ.get("MEDCOURT_LANG") or os.environ.get("LANG"))
 
 
 def _is_storage_error(error: Exception) -> bool:
@@ -83,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(error).splitlines()[0], file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"medcourt: {error}", file=sys.stderr)
+        print(f"medcourt: {error.message_in(cli_language())}".splitlines()[0], file=sys.stderr)
         return 2
     except BrokenPipeError:
         # `medcourt export events | head`: the reader has all it wanted.

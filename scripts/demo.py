@@ -33,9 +33,15 @@ from domain.rules import HARMS_BY_TRACK
 from domain.vocabulary import COURTS, SPECIALTIES, Actor
 from projections.documents import DocumentStore
 from scripts.context import Progress, document_store, open_docket
+from scripts.rulebook_data import kz_non_working_days
 
 ADMIN = Actor(user="admin", role="admin")
-CLERK = Actor(user="clerk", role="clerk")
+
+
+def clerk_of(court: str) -> Actor:
+    """The clerk docketing in ``court`` (R14: a clerk acts on their own court's cases)."""
+    return Actor(user="clerk", role="clerk", court=court)
+
 WORKER = Actor(user="medcourt-worker", role="system")
 
 # Busier courts first: Almaty city hears the most (and is where the demo users sit).
@@ -87,7 +93,7 @@ def next_id(world: World) -> UUID:
 
 def register_everyone(world: World, start: date) -> None:
     docket, rng = world.docket, world.rng
-    docket.install_default_rulebook()
+    docket.install_default_rulebook(kz_non_working_days())
     bins = iter(range(100000000001, 999999999999, 7919))
     for court, weight in COURT_WEIGHTS.items():
         world.judges[court] = []
@@ -123,6 +129,7 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
     harm = rng.choice(HARMS_BY_TRACK[track])
     specialty = rng.choice(SPECIALTIES)
     hospital, hospital_bin = rng.choice(world.hospitals[court])
+    clerk = clerk_of(court)
     doctor = f"Dr {person(rng)}"
     respondents: list[dict[str, Any]] = []
     if track != "criminal":
@@ -142,22 +149,22 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
         respondents=respondents, claimed=claimed,
         authority={"kind": "prosecutor", "name": f"Prosecutor's office of {COURTS[court]}"} if track == "criminal" else
         ({"kind": "inspectorate", "name": "Committee for Medical and Pharmaceutical Control"} if track == "administrative" else None),
-        summary=f"Alleged {harm} harm after {specialty.replace('_', ' ')} care at {hospital}.", actor=CLERK,
+        summary=f"Alleged {harm} harm after {specialty.replace('_', ' ')} care at {hospital}.", actor=clerk,
     )
     number = receipt["docket_number"]
     world.filed_in[court] += 1
     docket.file_document(number, kind={"civil": "claim", "criminal": "indictment", "administrative": "protocol"}[track],
                          title="Statement of claim" if track == "civil" else "Case materials", filed_by="claimant",
-                         received_on=received_on, **demo_document(world, number, rng.randint(20_000, 900_000)), actor=CLERK)
+                         received_on=received_on, **demo_document(world, number, rng.randint(20_000, 900_000)), actor=clerk)
     if rng.random() < 0.02 or specialty == "obstetrics_gynecology" and rng.random() < 0.05:
-        docket.seal_case(number, reason=rng.choice(["minor", "sensitive_diagnosis"]), actor=CLERK)
+        docket.seal_case(number, reason=rng.choice(["minor", "sensitive_diagnosis"]), actor=clerk)
     day = received_on + timedelta(days=rng.randint(1, 6))
     yield at(day, 10)
     judge_id = min(world.judges[court], key=lambda j: (world.caseload[j], j))
     world.caseload[judge_id] += 1
     world.assigned[judge_id] += 1
-    docket.assign_judge(number, judge_id, CLERK)
-    judge: Actor = Actor(user=f"judge:{judge_id[:8]}", role="judge")
+    docket.assign_judge(number, judge_id, clerk)
+    judge: Actor = Actor(user=f"judge:{judge_id[:8]}", role="judge", judge_id=judge_id)
 
     decided = False
     while not decided:
@@ -190,11 +197,11 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
             concluded = clock.today() + timedelta(days=rng.randint(10, 45))
             yield at(concluded, 15)
             outcome = rng.choices(["settled", "failed", "withdrawn"], weights=[40, 48, 12])[0]
-            docket.conclude_mediation(number, outcome=outcome, concluded_on=concluded, actor=CLERK)
+            docket.conclude_mediation(number, outcome=outcome, concluded_on=concluded, actor=clerk)
             settled = outcome == "settled"
             if settled:
                 docket.file_document(number, kind="settlement_agreement", title="Settlement agreement", filed_by="parties",
-                                     received_on=concluded, **demo_document(world, f"{number}/settlement", rng.randint(5000, 50000)), actor=CLERK)
+                                     received_on=concluded, **demo_document(world, f"{number}/settlement", rng.randint(5000, 50000)), actor=clerk)
         # The expert report (unless the case ends without one).
         report_day = max(report_day, clock.today())
         yield at(report_day, 14)
@@ -204,7 +211,7 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
             harm_found = harm if rng.random() < 0.8 else rng.choice(HARMS_BY_TRACK["civil"][: max(1, HARMS_BY_TRACK["civil"].index(harm))])
             docket.submit_expert_report(number, examination_id=examination_id, received_on=report_day, standard_of_care_met=care,
                                         causation=rng.choices(["yes", "no", "undetermined"], weights=[60, 30, 10])[0],
-                                        harm_found=harm_found, summary="Commission's conclusions on the standard of care and causation.", actor=CLERK)
+                                        harm_found=harm_found, summary="Commission's conclusions on the standard of care and causation.", actor=clerk)
         else:
             care, harm_found = "yes", harm
         final = yield from schedule(world, number, report_day + timedelta(days=rng.randint(7, 30)), "main hearing", judge)
@@ -225,11 +232,11 @@ def case_story(world: World, index: int, received_on: date) -> Iterator[datetime
         if rng.random() < 0.25 and draft["disposition"] in ("liability_found", "no_liability"):
             filed = decided_on + timedelta(days=rng.randint(1, (deadline - decided_on).days))
             yield at(filed, 10)
-            docket.file_appeal(number, filed_on=filed, appellant=rng.choice(["claimant", "respondent", "prosecutor" if track == "criminal" else "claimant"]), actor=CLERK)
+            docket.file_appeal(number, filed_on=filed, appellant=rng.choice(["claimant", "respondent", "prosecutor" if track == "criminal" else "claimant"]), actor=clerk)
             appeal_day = filed + timedelta(days=rng.randint(30, 120))
             yield at(appeal_day, 16)
             outcome = rng.choices(["upheld", "modified", "reversed", "remanded"], weights=[60, 15, 10, 15])[0]
-            docket.decide_appeal(number, outcome=outcome, decided_on=appeal_day, actor=CLERK)
+            docket.decide_appeal(number, outcome=outcome, decided_on=appeal_day, actor=clerk)
             world.outcomes[f"appeal:{outcome}"] += 1
             if outcome == "remanded":
                 day = appeal_day
@@ -247,7 +254,7 @@ def schedule(world: World, number: str, wanted: date, purpose: str, judge: Actor
     day = max(wanted, clock.today() + timedelta(days=1))
     for attempt in range(12):
         try:
-            return str(world.docket.schedule_hearing(number, starts_at=at(day, rng.randint(9, 16)), courtroom=str(rng.randint(1, 4)), purpose=purpose, actor=CLERK)["id"])
+            return str(world.docket.schedule_hearing(number, starts_at=at(day, rng.randint(9, 16)), courtroom=str(rng.randint(1, 4)), purpose=purpose, actor=clerk_of(number[:3]))["id"])
         except HearingNotSchedulable:
             world.outcomes["calendar_conflicts_refused"] += 1
             day += timedelta(days=1 + attempt // 3)
@@ -263,11 +270,11 @@ def hold_or_reschedule(world: World, number: str, hearing_id: str, not_before: d
             yield starts - timedelta(days=2)
             starts = starts + timedelta(days=rng.randint(7, 21))
             try:
-                world.docket.reschedule_hearing(number, hearing_id, starts_at=starts, reason=rng.choice(["expert report not ready", "party ill", "judge's schedule", "counsel's request"]), actor=CLERK)
+                world.docket.reschedule_hearing(number, hearing_id, starts_at=starts, reason=rng.choice(["expert report not ready", "party ill", "judge's schedule", "counsel's request"]), actor=clerk_of(number[:3]))
             except HearingNotSchedulable:
                 starts = world.docket.case(number).hearings[hearing_id]["starts_at"]
     yield starts + timedelta(hours=2)
-    world.docket.hold_hearing(number, hearing_id, minutes_summary="Parties heard; evidence examined.", actor=CLERK)
+    world.docket.hold_hearing(number, hearing_id, minutes_summary="Parties heard; evidence examined.", actor=clerk_of(number[:3]))
 
 
 def ruling_draft(world: World, track: str, harm: str, harm_found: str, care: str, settled: bool, claimed: dict[str, str],
@@ -287,7 +294,8 @@ def ruling_draft(world: World, track: str, harm: str, harm_found: str, care: str
     if not malpractice:
         finding = rng.choices(["incident", "medical_error", "no_causation", "unfounded"], weights=[30, 30, 20, 20])[0]
         result = {**draft, "disposition": "no_liability", "finding": finding, "harm_found": harm_found}
-        if finding in ("incident", "medical_error") and rng.random() < 0.3:
+        # R3: no-fault insurer compensation only in a civil case, for at least minor harm.
+        if track == "civil" and harm_found != "none" and finding in ("incident", "medical_error") and rng.random() < 0.3:
             result["insurer_compensation"] = f"{rng.randint(100, 2000) * 1000}"
         return result
     if track == "administrative" and harm_found not in HARMS_BY_TRACK["administrative"]:

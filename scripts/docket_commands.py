@@ -9,11 +9,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from domain.application import Docket
 from domain.case import Case
 from domain.records import event_record, plain
+from domain.vocabulary import Actor, actor_for
 from projections import schema
 from scripts.cli import UsageError
 from scripts.context import Progress, document_store, open_docket, settings
+from scripts.rulebook_data import kz_non_working_days
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,10 +31,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     when.add_argument("--version", type=int, help="as it stood after its N-th event")
     when.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="as it stood at the end of that day (Asia/Almaty)")
     show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--as", dest="as_user", metavar="USER", help="read as this web account (needed for a sealed case, R11; the view is recorded)")
     show.set_defaults(func=cmd_case_show)
     history = case_sub.add_parser("history", help="every event of the case, oldest first")
     history.add_argument("docket_number")
     history.add_argument("--format", choices=("text", "json"), default="text")
+    history.add_argument("--as", dest="as_user", metavar="USER", help="read as this web account (needed for a sealed case, R11; the view is recorded)")
     history.set_defaults(func=cmd_case_history)
     from scripts.act_commands import register_sheet
 
@@ -84,7 +89,7 @@ def _positive(value: str) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     current = settings()
     docket = open_docket(current, create_tables=True)
-    adopted = docket.install_default_rulebook()
+    adopted = docket.install_default_rulebook(kz_non_working_days())
     schema.upgrade(current)  # the read models' tables (Alembic, idempotent)
     where = current.database_url and "PostgreSQL" or f"SQLite under {current.var_dir}"
     print(f"Event store ready ({where}); rulebook {'adopted (default version of 2015-01-01)' if adopted else 'already in place'}.")
@@ -97,8 +102,37 @@ def case_summary(case: Case) -> dict[str, Any]:
     return {"docket_number": case.docket_number, "version": case.version, "modified_at": plain(case.modified_on), **plain(state)}
 
 
+OPERATOR = Actor(user="medcourt-cli", role="operator")
+"""Who reads on the command line without ``--as``: the unsealed docket only (R11)."""
+
+
+def reader(args: argparse.Namespace, docket: Docket, what: str) -> Actor:
+    """The actor a CLI read is made as, after checking R11 for the case: the account named by
+    ``--as`` (its role, court and judge), whose reads of a sealed case are recorded like a page view."""
+    if not getattr(args, "as_user", None):
+        docket.read_case(args.docket_number, OPERATOR, what)
+        return OPERATOR
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+
+    current = settings()
+    store = AccountStore(views_engine(current))
+    account = store.find(args.as_user)
+    if account is None or not account.active:
+        raise UsageError(f"medcourt: --as {args.as_user}: no active account of that name")
+    actor = actor_for(account.username, account.role, account.court, account.judge_id)
+
+    def record(docket_number: str, who: Actor, page: str) -> None:
+        store.record_sealed_view(docket_number, username=who["user"], role=who["role"], court=who.get("court"), page=page, remote_addr=None)
+
+    docket.on_sealed_view = record
+    docket.read_case(args.docket_number, actor, what)
+    return actor
+
+
 def cmd_case_show(args: argparse.Namespace) -> int:
     docket = open_docket()
+    reader(args, docket, "cli:case show")
     if args.version is not None:
         case = docket.case_at_version(args.docket_number, args.version)
     elif args.as_of is not None:
@@ -151,7 +185,9 @@ def render_case(case: Case) -> str:
 
 
 def cmd_case_history(args: argparse.Namespace) -> int:
-    records = open_docket().case_history(args.docket_number)
+    docket = open_docket()
+    reader(args, docket, "cli:case history")
+    records = docket.case_history(args.docket_number)
     if args.format == "json":
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from domain.application import Docket
-from domain.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
+from domain.errors import ConcurrentChange, DomainError
+from domain.vocabulary import Actor
 from projections import schema
 from projections.accounts import AccountStore
 from projections.db import views_engine
@@ -101,10 +103,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     inline = app.config["PROJECT_INLINE"]
     if inline is None:
         inline = not settings.is_postgres
+    accounts = AccountStore(engine, hasher)
+    docket.on_sealed_view = _sealed_view_recorder(accounts)
     app.extensions["medcourt"] = Services(
         settings=settings,
         docket=docket,
-        accounts=AccountStore(engine, hasher),
+        accounts=accounts,
         documents=DocumentStore(settings.documents_dir, app.config["MAX_UPLOAD_BYTES"], cipher_keys(env)),
         views=engine,
         projector=Projector(settings, docket=docket) if inline else None,
@@ -202,8 +206,8 @@ def _error_pages(app: Flask) -> None:
         500: lambda: _("Something went wrong on our side. The error was logged; please try again."),
     }
 
-    def page(code: int, detail: str | None = None) -> tuple[str, int]:
-        message = messages.get(code, messages[500])()
+    def page(code: int, detail: str | None = None, heading: str | None = None) -> tuple[str, int]:
+        message = heading or messages.get(code, messages[500])()
         return render_template("error.html", code=code, message=message, detail=detail), code
 
     @app.errorhandler(CSRFError)
@@ -218,15 +222,15 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> tuple[str, int]:
-        from web.forms import domain_message
+        from web.forms import domain_message, status_for
 
-        if isinstance(error, NotFound):
-            return page(404)
-        if isinstance(error, PermissionDenied):
-            return page(403)
+        status = status_for(error)
+        if status == 404:
+            return page(404)  # the same page as for any unknown address: nothing hints at a sealed case (R11)
         if isinstance(error, ConcurrentChange):
             return page(409)
-        return page(422, domain_message(error))
+        heading = None if status == 403 else _("The court's rules refuse this.")
+        return page(status, domain_message(error), heading)
 
     @app.errorhandler(DocumentDamaged)
     def damaged(error: DocumentDamaged) -> tuple[str, int]:
@@ -236,6 +240,20 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
         return page(500)
+
+
+def _sealed_view_recorder(accounts: AccountStore) -> Callable[[str, Actor, str], None]:
+    """Every read of a sealed case through the docket's services is recorded (R11), with the
+    request's address when there is a request (pages and the API)."""
+    from flask import has_request_context
+
+    def record(docket_number: str, actor: Actor, what: str) -> None:
+        remote_addr = request.remote_addr if has_request_context() else None
+        accounts.record_sealed_view(
+            docket_number, username=actor["user"], role=actor["role"], court=actor.get("court"), page=what[:64], remote_addr=remote_addr,
+        )
+
+    return record
 
 
 def _security_headers(app: Flask) -> None:

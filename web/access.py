@@ -11,12 +11,12 @@ from __future__ import annotations
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import abort, request, session
+from flask import abort, session
 from flask_login import current_user, login_required
 
 from domain.errors import NotFound
 from domain.rules import may_see_sealed_case
-from domain.vocabulary import Actor
+from domain.vocabulary import Actor, actor_for
 from projections.queries import Viewer
 from web.services import services
 
@@ -86,12 +86,14 @@ CASE_WORK = ("clerk", "judge", "admin")
 
 
 def actor() -> Actor:
+    """The signed-in user as the docket's services see them: role, court and judge (R14, R11), and the
+    form's idempotency key, so that a resubmission finds this write."""
     from web.idempotency import request_key
 
-    who = Actor(user=current_user.username, role=current_user.role)
+    who = actor_for(current_user.username, current_user.role, current_user.court, current_user.judge_id)
     key = request_key()
     if key:
-        who["request"] = key  # the form's idempotency key: a resubmission finds this write
+        who["request"] = key
     return who
 
 
@@ -111,21 +113,10 @@ def viewer() -> Viewer:
 def visible_case(docket_number: str, page: str) -> Case:
     """The case now, if this user may see it (else 404); a view of a sealed case is recorded."""
     try:
-        case = services().docket.case(docket_number)
+        # R11 is the docket's: a sealed case this user may not see is not found, a seen one is recorded.
+        return services().docket.read_case(docket_number, actor(), page)
     except NotFound:
         abort(404)
-    if not may_see(case.court, case.judge_id, case.sealed):
-        abort(404)
-    if case.sealed:
-        record_sealed_view(case.docket_number, page)
-    return case
-
-
-def record_sealed_view(docket_number: str, page: str) -> None:
-    services().accounts.record_sealed_view(
-        docket_number, username=current_user.username, role=current_user.role, court=current_user.court,
-        page=page, remote_addr=request.remote_addr,
-    )
 
 
 def is_assigned_judge(case: Case) -> bool:

@@ -23,7 +23,7 @@ from domain import clock
 from domain.case import Case
 from domain.errors import DomainError, InvalidValue
 from domain.permissions import PERMISSIONS, may
-from domain.vocabulary import COMPENSATION_HEADS, COURTS, TRACKS
+from domain.vocabulary import COMPENSATION_HEADS, CORRECTABLE, COURTS, TRACKS
 from projections import queries
 from web import schemas
 from web.access import CASE_WORK, STAFF, actor, is_assigned_judge, roles_required, viewer, visible_case
@@ -587,8 +587,8 @@ def reopen_case(docket_number: str) -> Any:
 @roles_required(*roles_for("correct_entry"))
 def new_correction(docket_number: str) -> Any:
     found = visible_case(docket_number, "corrections/new")
-    entries = [r for r in services().docket.case_history(found.docket_number) if r["type"] in Case.CORRECTABLE]
-    context = {"case": found, "entries": entries, "correctable": Case.CORRECTABLE}
+    entries = [r for r in services().docket.case_history(found.docket_number) if r["type"] in CORRECTABLE]
+    context = {"case": found, "entries": entries, "correctable": CORRECTABLE}
     if request.method == "GET":
         version = request.args.get("version", "")
         return render_template("docket/new_correction.html", f=fresh(found, corrects_version=version), **context)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from flask import request
 from flask_babel import gettext as _
 
-from domain.errors import ConcurrentChange, DomainError, NotFound, PermissionDenied
-from web.i18n import label
+from domain.errors import ConcurrentChange, DomainError
+from web.api import problems
+from web.i18n import VOCABULARY, current_language, label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -91,25 +92,18 @@ class FormState:
 
 
 def domain_message(error: DomainError) -> str:
-    """The refusal in the reader's language where we have words for it, with the court's own detail."""
+    """The refusal in the reader's language: a rule's refusal from the domain's catalog (kk, ru, en)."""
     if isinstance(error, ConcurrentChange):
         return str(_("Someone else changed this case at the same moment. Reload the case and try again."))
-    if isinstance(error, PermissionDenied):
-        refused = _("Your role may not do this.")
-        return f"{refused} {error}"
-    if error.rule:
-        return f"{label('refusal', type(error).__name__)}: {error}"
-    return str(error)
+    message = error.message_in(current_language())
+    if error.rule and type(error).__name__ in VOCABULARY["refusal"]:
+        return f"{label('refusal', type(error).__name__)}: {message}"
+    return message
 
 
 def status_for(error: DomainError) -> int:
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, ConcurrentChange):
-        return 409
-    if isinstance(error, NotFound) and error.field is None:
-        return 404
-    return 422
+    """The page's or form's status for a refusal: the API's table (``web.api.problems.status_for``)."""
+    return problems.status_for(error)
 
 
 def unflatten(values: Mapping[str, Any]) -> dict[str, Any]:

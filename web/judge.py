@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -13,12 +13,13 @@ from werkzeug.wrappers import Response
 
 from domain import clock
 from domain.errors import DomainError, NotFound
+from domain.rules import ensure_actor_may_act
 from domain.vocabulary import COMPENSATION_HEADS
 from projections import queries
 from web import schemas
-from web.access import STAFF, actor, is_assigned_judge, roles_required, visible_case
+from web.access import STAFF, actor, roles_required, visible_case
 from web.casefacts import case_facts, diff, event_details
-from web.forms import FormState, status_for
+from web.forms import FormState, domain_message, status_for
 from web.services import services
 
 bp = Blueprint("judge", __name__)
@@ -128,9 +129,14 @@ def compare(docket_number: str) -> Any:
 
 def _ruling_case(docket_number: str) -> Any:
     found = visible_case(docket_number, "ruling")
-    if not is_assigned_judge(found):
-        abort(403)
+    # R14: only the judge assigned to the case rules (the domain's check; a refusal is a 403 page).
+    ensure_actor_may_act(actor(), "issue_ruling", found.court, found.judge_id, found.docket_number)
     return found
+
+
+def _blocking(found: Any, draft: dict[str, Any]) -> list[str]:
+    """Every rule that would refuse ``draft`` now, in the reader's language."""
+    return [domain_message(error) for error in services().docket.check_ruling(found.docket_number, draft, actor())]
 
 
 def _render_ruling(found: Any, form: FormState, blocking: list[str] | None, checked: bool, status: int = 200) -> tuple[str, int]:
@@ -146,7 +152,7 @@ def _render_ruling(found: Any, form: FormState, blocking: list[str] | None, chec
 def _merits_readiness(found: Any) -> list[str]:
     """What would refuse a ruling on the merits right now (shown before the judge types anything)."""
     probe = {"disposition": "no_liability", "finding": "unfounded", "harm_found": found.alleged_harm, "decided_on": clock.today()}
-    return services().docket.check_ruling(found.docket_number, probe)
+    return _blocking(found, probe)
 
 
 @bp.route("/cases/<docket_number>/ruling", methods=["GET", "POST"])
@@ -168,18 +174,16 @@ def ruling(docket_number: str) -> Any:
     draft = schemas.RulingSchema.draft(data)
     docket = services().docket
     if request.form.get("action") == "check":
-        return _render_ruling(found, form, docket.check_ruling(found.docket_number, draft), checked=True)
+        return _render_ruling(found, form, _blocking(found, draft), checked=True)
     if expected is not None and expected != found.version:
         form.values["expected_version"] = str(found.version)
         form.conflict = docket.case_history(found.docket_number)[expected:]
         form.add(None, _("While you were filling in this form, the case changed (listed below). Check your entries and submit again."))
-        return _render_ruling(found, form, docket.check_ruling(found.docket_number, draft), checked=True, status=409)
+        return _render_ruling(found, form, _blocking(found, draft), checked=True, status=409)
     try:
         receipt = docket.issue_ruling(found.docket_number, draft, actor())
     except DomainError as error:
         form.add_domain(error, RULING_ALIASES)
-        from web.forms import domain_message
-
         return _render_ruling(found, form, [domain_message(error)], checked=True, status=status_for(error))
     services().caught_up(receipt.get("position"))
     message = _("The ruling was recorded.")
@@ -207,7 +211,7 @@ def check_ruling(docket_number: str) -> Response:
         form.add_validation(error.messages)
         return jsonify(blocking=[], errors=form.errors, general=form.general)
     try:
-        blocking = services().docket.check_ruling(found.docket_number, schemas.RulingSchema.draft(data))
+        blocking = _blocking(found, schemas.RulingSchema.draft(data))
     except DomainError as error:
-        blocking = [str(error)]
+        blocking = [domain_message(error)]
     return jsonify(blocking=blocking, errors={}, general=[])

@@ -19,8 +19,11 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from domain.vocabulary import (
     APPEAL_OUTCOMES,
+    AUTHORITY_KINDS,
     CAUSATION,
+    CLAIMANT_RELATIONS,
     COMPENSATION_HEADS,
+    CORRECTABLE,
     COURTS,
     DISPOSITIONS,
     DOCUMENT_KINDS,
@@ -29,6 +32,7 @@ from domain.vocabulary import (
     HARMS,
     MEDIATION_OUTCOMES,
     REOPEN_REASONS,
+    RESPONDENT_KINDS,
     SEAL_REASONS,
     SPECIALTIES,
     STANDARD_OF_CARE_MET,
@@ -64,10 +68,8 @@ AT_LEAST_ONE_QUESTION = N_("Put at least one question to the experts.")
 PASSWORDS_DIFFER = N_("The two new passwords differ.")
 PERIOD_ENDS_BEFORE_START = N_("The period ends before it starts.")
 
-CORRECTABLE_FIELDS: tuple[str, ...] = (
-    "summary", "specialty", "incident_date", "received_on", "claimant_name", "title", "kind", "filed_by",
-    "purpose", "courtroom", "minutes_summary", "reasoning", "recommendation",
-)
+# Every field some entry allows correcting (domain.vocabulary.CORRECTABLE says which entry allows which).
+CORRECTABLE_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(name for names in CORRECTABLE.values() for name in names))
 
 Messages = dict[str, str | list[Any] | dict[Any, Any]]
 _ERRORS: Messages = {"required": REQUIRED, "null": REQUIRED}
@@ -203,11 +205,11 @@ class UserEditSchema(FormSchema):
 
 class ClaimantSchema(FormSchema):
     name = text(required=True, limit=200)
-    relation = choice(("patient", "relative", "heir", "representative"), required=False, load_default="patient")
+    relation = choice(CLAIMANT_RELATIONS, required=False, load_default="patient")
 
 
 class RespondentSchema(FormSchema):
-    kind = choice(("specialist", "organization"))
+    kind = choice(RESPONDENT_KINDS)
     name = text(required=True, limit=200)
     certificate_no = text(limit=40)
     bin = fields.String(validate=validate.Regexp(r"^\d{12}$", error=BIN_DIGITS), error_messages=_messages())
@@ -222,7 +224,7 @@ class RespondentSchema(FormSchema):
 
 
 class AuthoritySchema(FormSchema):
-    kind = choice(("prosecutor", "inspectorate"))
+    kind = choice(AUTHORITY_KINDS)
     name = text(required=True, limit=200)
 
 

@@ -25,7 +25,7 @@ from projections.settings import Settings
 from scripts.demo import generate
 
 DEMO_TODAY = date(2026, 11, 20)
-CLERK = {"user": "bench", "role": "clerk"}
+CLERK = {"user": "bench", "role": "clerk", "court": "ALA"}
 
 
 def _counting(docket: Docket) -> list[int]:

@@ -53,7 +53,7 @@ def test_a_judge_issues_a_ruling_downloads_its_act_in_kazakh_and_russian_signs_t
     docket = services.docket
     docket.submit_expert_report(
         court.open_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes",
-        harm_found="serious", summary="Sepsis after a delayed diagnosis", actor={"user": "judge", "role": "judge"},
+        harm_found="serious", summary="Sepsis after a delayed diagnosis", actor={"user": "judge", "role": "judge", "judge_id": court.judge_id},
     )
     certificates = CertificateStore(services.settings.var_dir / "certificates")
     certificates.import_pkcs12(court.judge_id, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())

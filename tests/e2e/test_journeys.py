@@ -78,7 +78,7 @@ def test_a_judge_reviews_the_history_as_of_an_earlier_date_and_issues_a_ruling_t
     docket = live.app.extensions["medcourt"].docket
     docket.submit_expert_report(
         court.open_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes",
-        harm_found="serious", summary="Sepsis after a delayed diagnosis", actor={"user": "judge", "role": "judge"},
+        harm_found="serious", summary="Sepsis after a delayed diagnosis", actor={"user": "judge", "role": "judge", "judge_id": court.judge_id},
     )
     # The dashboard lists the case as ready for a ruling; open its history.
     sign_in(page, live, "judge")

@@ -29,12 +29,23 @@ from domain.errors import DomainError
 from domain.rules import HARMS_BY_TRACK
 from domain.vocabulary import FINDINGS, SPECIALTIES, Actor
 from projections.tables import PROJECTION_TABLES
+from scripts.rulebook_data import kz_non_working_days
 
 ADMIN = Actor(user="admin", role="admin")
 CLERK = Actor(user="clerk", role="clerk")
 JUDGE = Actor(user="judge", role="judge")
 COURTS = ("ALA", "AST")
 HOSPITALS = (("City Hospital No. 4", "123456789012"), ("Regional Clinic", "210987654321"), ("Private Clinic Densaulyk", "555555555555"))
+
+
+def clerk_of(court: str) -> Actor:
+    """A clerk of ``court``: clerks act on their own court's cases (R14)."""
+    return Actor(user=f"clerk-{court.lower()}", role="clerk", court=court)
+
+
+def judge_of(case: Case) -> Actor:
+    """The account of the judge assigned to ``case`` (R14: a judge acts on the cases assigned to them)."""
+    return Actor(user="judge", role="judge", judge_id=case.judge_id)
 
 
 def local(day: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -61,7 +72,7 @@ def set_up_court(docket: Docket, rng: random.Random, start: date) -> Court:
     experts (one affiliated with City Hospital No. 4) and a mediator per court."""
     court = Court(docket, rng)
     with clock.frozen_at(local(start - timedelta(days=30))):
-        docket.install_default_rulebook()
+        docket.install_default_rulebook(kz_non_working_days())
         for code in COURTS:
             court.judges[code] = []
             for index in range(2):
@@ -71,7 +82,8 @@ def set_up_court(docket: Docket, rng: random.Random, start: date) -> Court:
                 court.judges[code].append(judge_id)
             court.mediators[code] = docket.register_mediator(f"Mediator {code}", code, f"{code} Mediation Centre", ADMIN)["id"]
         for index in range(3):
-            expert_id = docket.register_expert(f"Dr Expert {index + 1}", list(SPECIALTIES[index:index + 2]), "Professor", f"EXP-{index}", ADMIN)["id"]
+            # Forensic medical experts: they may examine a case of any specialty (R16).
+            expert_id = docket.register_expert(f"Dr Expert {index + 1}", [*SPECIALTIES[index:index + 2], "forensic_medicine"], "Professor", f"EXP-{index}", ADMIN)["id"]
             court.experts.append(expert_id)
         docket.declare_affiliation(court.experts[0], HOSPITALS[0][1], HOSPITALS[0][0], start - timedelta(days=900), None, ADMIN)
     return court
@@ -113,12 +125,13 @@ def file_case(court: Court) -> None:
     claimed = {}
     if track == "civil":
         claimed = {"real_damage": f"{rng.randint(1, 900) * 1000}", "moral_harm": f"{rng.randint(1, 900) * 1000}.50"}
+    where = rng.choice(COURTS)
     receipt = court.docket.file_case(
-        track=track, court=rng.choice(COURTS), received_on=today - timedelta(days=rng.randint(0, 3)), specialty=rng.choice(SPECIALTIES[:4]),
+        track=track, court=where, received_on=today - timedelta(days=rng.randint(0, 3)), specialty=rng.choice(SPECIALTIES[:4]),
         alleged_harm=harm, incident_date=today - timedelta(days=rng.randint(10, 300)),
         claimant={"name": f"Patient {rng.randint(1, 99)}"}, respondents=respondents, claimed=claimed,
         authority={"kind": "prosecutor", "name": "Prosecutor"} if track == "criminal" else None,
-        summary="A claim of the simulation.", actor=CLERK,
+        summary="A claim of the simulation.", actor=clerk_of(where),
     )
     court.dockets.append(receipt["docket_number"])
 
@@ -127,31 +140,32 @@ def case_action(court: Court, number: str) -> Callable[[], Any]:
     """One action that makes sense for the case as it stands (the rules may still refuse it)."""
     docket, rng = court.docket, court.rng
     case = docket.case(number)
+    clerk, judge = clerk_of(case.court), judge_of(case)
     today = clock.today()
     misc: list[Callable[[], Any]] = [
         lambda: docket.file_document(number, kind=rng.choice(["evidence", "motion", "settlement_agreement"]), title="A filing", filed_by="claimant",
                                      received_on=today, sha256=hashlib.sha256(f"{number}{today}".encode()).hexdigest(), size=100,
-                                     media_type="application/pdf", actor=CLERK),
+                                     media_type="application/pdf", actor=clerk),
         lambda: docket.correct_entry(number, corrects_version=1, reason="Typo in the date of receipt",
-                                     corrections={"received_on": case.received_on - timedelta(days=rng.randint(-2, 5)), "specialty": rng.choice(SPECIALTIES[:4])}, actor=CLERK),
-        lambda: docket.seal_case(number, reason="sensitive_diagnosis", actor=CLERK) if not case.sealed else docket.unseal_case(number, reason="Order lifted", actor=JUDGE),
+                                     corrections={"received_on": case.received_on - timedelta(days=rng.randint(-2, 5)), "specialty": rng.choice(SPECIALTIES[:4])}, actor=clerk),
+        lambda: docket.seal_case(number, reason="sensitive_diagnosis", actor=clerk) if not case.sealed else docket.unseal_case(number, reason="Order lifted", actor=judge),
     ]
     reported = [(v.originator_version, v.received_on) for v in docket.events.get(case.id) if isinstance(v, Case.ExpertReportSubmitted)]
     if reported:
         version, received_on = rng.choice(reported)
-        misc.append(lambda: docket.correct_entry(number, corrects_version=version, reason="Date of the report's receipt", corrections={"received_on": received_on - timedelta(days=1)}, actor=CLERK))
+        misc.append(lambda: docket.correct_entry(number, corrects_version=version, reason="Date of the report's receipt", corrections={"received_on": received_on - timedelta(days=1)}, actor=clerk))
     specific: list[Callable[[], Any]] = []
     if case.status == "pending":
         specific = pending_actions(court, case)
     elif case.status == "decided":
         specific = [
-            lambda: docket.file_appeal(number, filed_on=today - timedelta(days=rng.randint(0, 2)), appellant="claimant", actor=CLERK),
+            lambda: docket.file_appeal(number, filed_on=today - timedelta(days=rng.randint(0, 2)), appellant="claimant", actor=clerk),
             lambda: docket.enter_into_force(number),
         ]
     elif case.status == "appealed":
-        specific = [lambda: docket.decide_appeal(number, outcome=rng.choice(["upheld", "modified", "reversed", "remanded"]), decided_on=today, actor=CLERK)]
+        specific = [lambda: docket.decide_appeal(number, outcome=rng.choice(["upheld", "modified", "reversed", "remanded"]), decided_on=today, actor=clerk)]
     elif case.status == "in_force" and rng.random() < 0.15:
-        specific = [lambda: docket.reopen_case(number, reopened_on=today, reason="set_aside", actor=CLERK)]
+        specific = [lambda: docket.reopen_case(number, reopened_on=today, reason="set_aside", actor=clerk)]
     if specific and rng.random() < 0.85:
         return rng.choice(specific)
     return rng.choice(misc)
@@ -159,44 +173,45 @@ def case_action(court: Court, number: str) -> Callable[[], Any]:
 
 def pending_actions(court: Court, case: Case) -> list[Callable[[], Any]]:
     docket, rng, number = court.docket, court.rng, case.docket_number
+    clerk, judge = clerk_of(case.court), judge_of(case)
     today, now = clock.today(), clock.now()
     if case.judge_id is None:
-        return [lambda: docket.assign_judge(number, rng.choice(court.judges[case.court]), CLERK)] * 4
+        return [lambda: docket.assign_judge(number, rng.choice(court.judges[case.court]), clerk)] * 4
     ordered = [e for e in case.examinations.values() if e["status"] == "ordered"]
     scheduled = [h for h in case.hearings.values() if h["status"] == "scheduled"]
     options: list[Callable[[], Any]] = [
         lambda: docket.order_examination(number, kind="forensic_medical", questions=["Was the standard of care met?"],
-                                         expert_ids=[rng.choice(court.experts)], due_on=today + timedelta(days=rng.randint(3, 30)), actor=JUDGE),
+                                         expert_ids=[rng.choice(court.experts)], due_on=today + timedelta(days=rng.randint(3, 30)), actor=judge),
         lambda: docket.schedule_hearing(number, starts_at=local(today + timedelta(days=rng.randint(1, 12)), rng.randint(9, 16)),
-                                        courtroom=str(rng.randint(1, 2)), purpose="hearing", actor=CLERK),
+                                        courtroom=str(rng.randint(1, 2)), purpose="hearing", actor=clerk),
         lambda: issue_ruling(court, case),
         lambda: issue_ruling(court, case),
     ]
     if rng.random() < 0.1:
-        options.append(lambda: docket.recuse_judge(number, "Conflict of interest", CLERK))
+        options.append(lambda: docket.recuse_judge(number, "Conflict of interest", clerk))
     for examination in ordered:
         options.append(lambda e=examination: docket.submit_expert_report(
             number, examination_id=e["id"], received_on=max(e["ordered_on"], min(today, e["due_on"]) if rng.random() < 0.3 else today - timedelta(days=rng.randint(0, 2))),
             standard_of_care_met=rng.choice(["yes", "no", "no", "partly"]), causation=rng.choice(["yes", "no"]),
-            harm_found=rng.choice(HARMS_BY_TRACK[case.track]), actor=CLERK))
+            harm_found=rng.choice(HARMS_BY_TRACK[case.track]), actor=clerk))
         if rng.random() < 0.3:
-            options.append(lambda e=examination: docket.withdraw_examination(number, e["id"], "Conflict discovered", JUDGE))
+            options.append(lambda e=examination: docket.withdraw_examination(number, e["id"], "Conflict discovered", judge))
     for hearing in scheduled:
         if hearing["starts_at"] <= now:
-            options.append(lambda h=hearing: docket.hold_hearing(number, h["id"], minutes_summary="Heard", actor=CLERK))
+            options.append(lambda h=hearing: docket.hold_hearing(number, h["id"], minutes_summary="Heard", actor=clerk))
         else:
-            options.append(lambda h=hearing: docket.reschedule_hearing(number, h["id"], starts_at=h["starts_at"] + timedelta(days=rng.randint(1, 5)), reason="Party ill", actor=CLERK))
-        options.append(lambda h=hearing: docket.cancel_hearing(number, h["id"], reason="No longer needed", actor=CLERK))
+            options.append(lambda h=hearing: docket.reschedule_hearing(number, h["id"], starts_at=h["starts_at"] + timedelta(days=rng.randint(1, 5)), reason="Party ill", actor=clerk))
+        options.append(lambda h=hearing: docket.cancel_hearing(number, h["id"], reason="No longer needed", actor=clerk))
     open_mediation = case.open_mediation()
     if open_mediation is None and case.track != "administrative":
-        options.append(lambda: docket.refer_to_mediation(number, mediator_id=court.mediators[case.court], due_on=today + timedelta(days=20), actor=JUDGE))
+        options.append(lambda: docket.refer_to_mediation(number, mediator_id=court.mediators[case.court], due_on=today + timedelta(days=20), actor=judge))
     elif open_mediation is not None:
-        options += [lambda: docket.conclude_mediation(number, outcome=rng.choice(["settled", "failed", "withdrawn"]), concluded_on=today, actor=CLERK)] * 2
+        options += [lambda: docket.conclude_mediation(number, outcome=rng.choice(["settled", "failed", "withdrawn"]), concluded_on=today, actor=clerk)] * 2
     return options
 
 
 def issue_ruling(court: Court, case: Case) -> None:
-    rng, today = court.rng, clock.today()
+    rng, today, judge = court.rng, clock.today(), judge_of(case)
     draft: dict[str, Any] = {"decided_on": today - timedelta(days=rng.choice([0, 0, 1])), "reasoning": "Reasons."}
     disposition = rng.choice(["liability_found", "liability_found", "no_liability", "no_liability", "settled", "withdrawn", "terminated", "transferred"])
     draft["disposition"] = disposition
@@ -215,7 +230,7 @@ def issue_ruling(court: Court, case: Case) -> None:
             draft["insurer_compensation"] = f"{rng.randint(1, 99) * 1000}"
     elif disposition == "transferred":
         draft["transferred_to_track"] = rng.choice([t for t in ("civil", "administrative", "criminal") if t != case.track])
-    court.docket.issue_ruling(case.docket_number, draft, JUDGE)
+    court.docket.issue_ruling(case.docket_number, draft, judge)
 
 
 def dump_read_models(engine: Engine, names: tuple[str, ...] = tuple(PROJECTION_TABLES)) -> dict[str, list[tuple[Any, ...]]]:

@@ -188,7 +188,7 @@ def test_the_sheet_names_people_never_by_id_and_shows_corrections_beside_what_th
     docket = chambers.court.app
     judge_id = chambers.court.judge
     with clock.frozen_at(NOW):
-        docket.correct_entry(chambers.number, corrects_version=1, reason="misspelt", corrections={"claimant_name": "Aliya Bekovа"}, actor={"user": "clerk-1", "role": "clerk"})
+        docket.correct_entry(chambers.number, corrects_version=1, reason="misspelt", corrections={"claimant_name": "Aliya Bekovа"}, actor={"user": "clerk-1", "role": "clerk", "court": "ALA"})
     records = docket.case_history(chambers.number)
     # A demo-style actor ("judge:<id prefix>") is the judge whose id that is; accounts give display names.
     records[-2]["data"]["actor"] = {"user": f"judge:{judge_id[:8]}", "role": "judge"}

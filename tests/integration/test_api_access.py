@@ -99,7 +99,8 @@ def calls() -> list[Call]:
         Call("POST", "/api/cases/{open}/corrections", refused_unless(422, "clerk", "admin"),
              {"corrects_version": 1_000_000, "reason": "typo", "corrections": {"summary": "x"}}),
         Call("POST", "/api/cases/{open}/judge", refused_unless(422, "clerk", "admin"), {"judge_id": "not-a-judge"}),
-        Call("POST", "/api/cases/{unassigned}/judge/recusal", refused_unless(422, "clerk", "judge", "admin"), {"reason": "conflict"}),
+        # R14: a judge records only their own recusal, and no judge is assigned here.
+        Call("POST", "/api/cases/{unassigned}/judge/recusal", refused_unless(422, "clerk", "admin"), {"reason": "conflict"}),
         Call("POST", "/api/cases/{open}/examinations", refused_unless(422, "clerk", "judge"),
              {"kind": "forensic_medical", "questions": ["Was the standard of care met?"], "expert_ids": ["{expert}"], "due_on": "2020-01-01"}),
         Call("POST", "/api/cases/{open}/examinations/{examination}/report", refused_unless(422, "clerk", "judge"),

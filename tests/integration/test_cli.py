@@ -239,3 +239,59 @@ def test_verify_catches_a_deleted_event(demo: Settings, capsys: pytest.CaptureFi
              (stored_id(demo, ruling["aggregate_id"]), ruling["version"] - 1))
     assert main(["verify"]) == 1
     assert f"{number} v{ruling['version']} RulingIssued: tamper: event(s) missing or reordered" in capsys.readouterr().err
+
+
+# --- R11 on the command line: a sealed case is read only --as a user who may see it, and the read is recorded ------------
+
+
+def _sealed_case_and_accounts(settings: Settings) -> str:
+    from datetime import date, datetime, time
+
+    from domain import clock
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+
+    docket = open_docket()
+    clerk = {"user": "clerk", "role": "clerk", "court": "ALA"}
+    with clock.frozen_at(datetime.combine(date(2026, 3, 2), time(10), tzinfo=clock.COURT_TZ)):
+        number = str(docket.file_case(
+            track="civil", court="ALA", received_on=date(2026, 3, 2), specialty="surgery", alleged_harm="serious",
+            incident_date=date(2026, 1, 5), claimant={"name": "Sealed Patient"},
+            respondents=[{"kind": "organization", "name": "City Hospital No. 4", "bin": "123456789012"}], claimed={"real_damage": "1000"},
+            actor=clerk)["docket_number"])
+        docket.seal_case(number, reason="minor", actor=clerk)
+    store = AccountStore(views_engine(settings))
+    store.create_user("clerk", "correct horse battery", "clerk", court="ALA", display_name="Clerk", language="en")
+    store.create_user("clerk_ast", "correct horse battery", "clerk", court="AST", display_name="Clerk of Astana", language="en")
+    return number
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("en", "No case {number} is on the docket"),
+    ("ru", "Дела {number} в реестре нет"),
+    ("kk", "Тізілімде {number} ісі жоқ"),
+])
+def test_a_sealed_case_is_read_on_the_command_line_only_as_a_user_who_may_see_it(
+    settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, language: str, message: str,
+) -> None:
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+
+    assert main(["init"]) == 0
+    number = _sealed_case_and_accounts(settings)
+    capsys.readouterr()
+    monkeypatch.setenv("MEDCOURT_LANG", language)
+
+    # Without --as, and as a clerk of another court: the same answer as for a case that does not exist.
+    for argv in (["case", "show", number], ["case", "history", number], ["case", "show", number, "--as", "clerk_ast"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.strip() == f"medcourt: {message.format(number=number)}"
+    # As the clerk of its court: shown, and the view recorded like a page view.
+    assert main(["case", "show", number, "--as", "clerk"]) == 0
+    assert number in capsys.readouterr().out
+    assert main(["case", "history", number, "--as", "clerk"]) == 0
+    views = AccountStore(views_engine(settings)).sealed_views(number)
+    assert sorted((v.username, v.page) for v in views) == [("clerk", "cli:case history"), ("clerk", "cli:case show")]
+    assert main(["case", "show", number, "--as", "nobody"]) == 2
+    assert "no active account of that name" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from domain.docket_numbers import DOCKET_PATTERN
 from projections.settings import Settings
 
 ADMIN = {"user": "admin", "role": "admin"}
-CLERK = {"user": "clerk", "role": "clerk"}
+CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}
 JUDGE = {"user": "judge", "role": "judge"}
 
 

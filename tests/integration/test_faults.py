@@ -53,7 +53,7 @@ from tests.integration.projection_support import dump_read_models
 CLERKS = 6
 RECOVERY_SECONDS = 5.0  # after a fault, a request that starts this much later must succeed
 ADMIN = {"user": "admin", "role": "admin"}
-CLERK = {"user": "clerk", "role": "clerk"}
+CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}
 JUDGE = {"user": "judge", "role": "judge"}
 
 
@@ -165,7 +165,7 @@ def decided_long_ago(settings: Settings, count: int) -> list[str]:
                     respondents=[{"kind": "organization", "name": "City Hospital No. 4", "bin": "123456789012"}], actor=CLERK,
                 )["docket_number"])
                 docket.assign_judge(number, judge_id, CLERK)
-                docket.issue_ruling(number, {"disposition": "withdrawn", "decided_on": decided_on}, JUDGE)
+                docket.issue_ruling(number, {"disposition": "withdrawn", "decided_on": decided_on}, {**JUDGE, "judge_id": judge_id})
                 numbers.append(number)
         return numbers
     finally:

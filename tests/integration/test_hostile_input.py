@@ -56,6 +56,7 @@ from tests.integration.test_web_access import GET_ROUTES, POST_ROUTES, ROLES, US
 from tests.integration.web_support import PASSWORD, PDF, Court, csrf_token, make_app, seed, sign_in
 from tests.unit import invariants
 from tests.unit.conftest import HOSPITAL, INSPECTORATE, NOW, PROSECUTOR, SURGEON, set_up_court
+from tests.unit.conftest import JUDGE as UNIT_JUDGE
 from web import schemas as web_schemas
 from web.api import schemas as api_schemas
 from web.api.tokens import TokenStore
@@ -233,7 +234,7 @@ def test_what_users_type_is_shown_as_text_never_run(site: tuple[Flask, Court, di
         track="civil", court="ALA", received_on=COURT_TODAY, specialty="surgery", alleged_harm="serious",
         incident_date=COURT_TODAY - timedelta(days=10), claimant={"name": hostile},
         respondents=[{"kind": "organization", "name": f"Clinic {hostile}", "bin": "123456789012"}],
-        claimed={"real_damage": "1000"}, summary=f"javascript:alert(3) {hostile}", actor={"user": "clerk", "role": "clerk"},
+        claimed={"real_damage": "1000"}, summary=f"javascript:alert(3) {hostile}", actor={"user": "clerk", "role": "clerk", "court": "ALA"},
     )["docket_number"]
     clerk = client_as(app, "clerk")
     for path in (f"/cases/{number}", f"/cases/{number}/history", f"/cases?q={number}", f"/public/{number}"):
@@ -677,7 +678,8 @@ def plausible_arguments(ids: dict[str, list[str]]) -> dict[str, st.SearchStrateg
         "name": words, "valid_from": st.just(date(2020, 1, 1)), "valid_to": st.sampled_from([None, today + timedelta(days=300)]),
         "retired_on": recent, "specialties": st.just(["surgery"]), "qualification": words, "certificate_no": st.sampled_from([None, "EXP-9"]),
         "bin_": st.just("123456789012"), "organization": words, "course": words, "effective_from": ahead,
-        "actor": st.sampled_from([Actor(user="clerk-1", role="clerk"), Actor(user="judge-1", role="judge"), Actor(user="admin-1", role="admin")]),
+        # The court's clerk, its judge (whose registry id the unit court sets) and an administrator (R14).
+        "actor": st.sampled_from([Actor(user="clerk-1", role="clerk", court="ALA"), UNIT_JUDGE, Actor(user="admin-1", role="admin")]),
     }
 
 
@@ -711,7 +713,7 @@ def test_no_docket_command_raises_anything_but_a_domain_error_or_breaks_a_rule_o
         app = court.app
         dockets = [court.file("civil"), court.file("criminal"), court.file("administrative"), court.file_assigned("civil"),
                    court.ready_for_merits("civil"), court.decided("civil")]
-        app.schedule_hearing(dockets[3], starts_at=NOW + timedelta(days=3), courtroom="1", purpose="hearing", actor={"user": "c", "role": "clerk"})
+        app.schedule_hearing(dockets[3], starts_at=NOW + timedelta(days=3), courtroom="1", purpose="hearing", actor={"user": "c", "role": "clerk", "court": "ALA"})
         ids = {"dockets": dockets, "judges": [court.judge, court.other_judge, court.expiring_judge],
                "experts": [court.expert, court.second_expert, court.hospital_expert], "mediators": [court.mediator],
                "examinations": ["EX1", "EX2"], "hearings": ["H1", "H2"], "bins": ["123456789012"]}

@@ -18,10 +18,11 @@ from projections.projector import Projector
 from projections.queries import Viewer
 from projections.settings import Settings
 from projections.tables import cases as cases_table
+from scripts.rulebook_data import kz_non_working_days
 
 TODAY = date(2025, 3, 3)
 ADMIN = {"user": "admin", "role": "admin"}
-CLERK = {"user": "clerk", "role": "clerk"}
+CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}
 JUDGE = {"user": "judge", "role": "judge"}
 HOSPITAL = {"kind": "organization", "name": "City Hospital No. 4", "bin": "123456789012"}
 SURGEON = {"kind": "specialist", "name": "Serik Nurlanov", "certificate_no": "KZ-SP-0001"}
@@ -48,7 +49,7 @@ def civil(court: str = "ALA", claimant: str = "Aigul Bekova", received_on: date 
     return dict(
         track="civil", court=court, received_on=received_on, specialty="surgery", alleged_harm="serious",
         incident_date=received_on - timedelta(days=60), claimant={"name": claimant}, respondents=respondents or [HOSPITAL],
-        claimed={"real_damage": "500000"}, actor=CLERK,
+        claimed={"real_damage": "500000"}, actor={**CLERK, "court": court},
     )
 
 
@@ -62,29 +63,30 @@ def scenario(settings: Settings) -> Iterator[Scenario]:
     schema.upgrade(settings)
     judges, dockets = {}, {}
     with clock.frozen_at(at(TODAY - timedelta(days=120))):
-        docket.install_default_rulebook()
+        docket.install_default_rulebook(kz_non_working_days())
         for name, court, valid_to in (("Abenova", "ALA", None), ("Bekov", "ALA", None), ("Kim", "ALA", TODAY - timedelta(days=1)), ("Omarov", "AST", None)):
             judges[name] = docket.register_judge(f"Judge {name}", court, ADMIN)["id"]
             docket.certify_judge(judges[name], TODAY - timedelta(days=400), valid_to, "Medical law", ADMIN)
         expert = docket.register_expert("Dr Expert", ["surgery"], "Professor", "EXP-1", ADMIN)["id"]
         mediator = docket.register_mediator("Mediator One", "ALA", "Almaty Mediation Centre", ADMIN)["id"]
+    judge = {**JUDGE, "judge_id": judges["Abenova"]}  # the cases below are hers (R14)
     with clock.frozen_at(at(TODAY - timedelta(days=30))):
         dockets["hearing"] = docket.file_case(**civil(received_on=TODAY - timedelta(days=100), respondents=[HOSPITAL, SURGEON]))["docket_number"]
         dockets["overdue"] = docket.file_case(**civil(claimant="Dana Iskakova", received_on=TODAY - timedelta(days=70)))["docket_number"]
         dockets["ready"] = docket.file_case(**civil(claimant="Marat Utepov", received_on=TODAY - timedelta(days=40)))["docket_number"]
         for key in ("hearing", "overdue", "ready"):
             docket.assign_judge(dockets[key], judges["Abenova"], CLERK)
-        docket.order_examination(dockets["overdue"], kind="forensic_medical", questions=["Standard met?"], expert_ids=[expert], due_on=TODAY - timedelta(days=5), actor=JUDGE)
-        docket.order_examination(dockets["hearing"], kind="forensic_medical", questions=["Standard met?"], expert_ids=[expert], due_on=TODAY + timedelta(days=4), actor=JUDGE)
-        docket.order_examination(dockets["ready"], kind="forensic_medical", questions=["Standard met?"], expert_ids=[expert], due_on=TODAY + timedelta(days=30), actor=JUDGE)
-        docket.refer_to_mediation(dockets["overdue"], mediator_id=mediator, due_on=TODAY + timedelta(days=10), actor=JUDGE)
+        docket.order_examination(dockets["overdue"], kind="forensic_medical", questions=["Standard met?"], expert_ids=[expert], due_on=TODAY - timedelta(days=5), actor=judge)
+        docket.order_examination(dockets["hearing"], kind="forensic_medical", questions=["Standard met?"], expert_ids=[expert], due_on=TODAY + timedelta(days=4), actor=judge)
+        docket.order_examination(dockets["ready"], kind="forensic_medical", questions=["Standard met?"], expert_ids=[expert], due_on=TODAY + timedelta(days=30), actor=judge)
+        docket.refer_to_mediation(dockets["overdue"], mediator_id=mediator, due_on=TODAY + timedelta(days=10), actor=judge)
     with clock.frozen_at(at(TODAY - timedelta(days=1))):
         dockets["corrected"] = docket.file_case(**civil(claimant="Asel Kim", received_on=TODAY - timedelta(days=10)))["docket_number"]
         dockets["sealed"] = docket.file_case(**civil(claimant="Secret Patient", received_on=TODAY - timedelta(days=1)))["docket_number"]
         dockets["astana"] = docket.file_case(**civil(court="AST", claimant="Ruslan Li", received_on=TODAY - timedelta(days=1)))["docket_number"]
         docket.assign_judge(dockets["corrected"], judges["Abenova"], CLERK)
         docket.assign_judge(dockets["sealed"], judges["Bekov"], CLERK)
-        docket.assign_judge(dockets["astana"], judges["Omarov"], CLERK)
+        docket.assign_judge(dockets["astana"], judges["Omarov"], {**CLERK, "court": "AST"})
         docket.submit_expert_report(dockets["ready"], examination_id="EX1", received_on=TODAY - timedelta(days=1), standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
         docket.schedule_hearing(dockets["hearing"], starts_at=at(TODAY + timedelta(days=3), 10), courtroom="101", purpose="preliminary", actor=CLERK)
         docket.schedule_hearing(dockets["ready"], starts_at=at(TODAY + timedelta(days=20), 10), courtroom="101", purpose="main hearing", actor=CLERK)

@@ -32,7 +32,7 @@ from projections import statistics as stats
 from projections.settings import Settings
 from scripts.cli import main
 from scripts.demo import generate
-from tests.integration.projection_support import CLERK, Court, random_history
+from tests.integration.projection_support import Court, clerk_of, random_history
 
 ALMATY = ZoneInfo("Asia/Almaty")
 FINDINGS = ("incident", "medical_error", "malpractice", "no_causation", "unfounded")
@@ -525,9 +525,9 @@ def replace_judges(court: Court) -> None:
                 continue
             others = [j for j in court.judges[case.court] if j != case.judge_id and j not in case.recused_judges]
             if others:
-                court.docket.recuse_judge(number, "Conflict of interest", CLERK)
+                court.docket.recuse_judge(number, "Conflict of interest", clerk_of(case.court))
                 with contextlib.suppress(DomainError):  # e.g. the other judge's certification has lapsed
-                    court.docket.assign_judge(number, others[0], CLERK)
+                    court.docket.assign_judge(number, others[0], clerk_of(case.court))
 
 
 ALLOWED = {"outcomes": stats.BREAKDOWNS, "experts": stats.EXPERT_BREAKDOWNS, "hearings": stats.HEARING_BREAKDOWNS,

@@ -38,7 +38,7 @@ def pdf_text(data: bytes) -> str:
 
 def issue_liability_ruling(app: Flask, court: Court, client: FlaskClient) -> None:
     docket = app.extensions["medcourt"].docket
-    docket.submit_expert_report(court.open_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes", harm_found="serious", actor=JUDGE)
+    docket.submit_expert_report(court.open_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes", harm_found="serious", actor={**JUDGE, "judge_id": court.judge_id})
     draft = {"disposition": "liability_found", "decided_on": clock.today().isoformat(), "finding": "malpractice", "harm_found": "serious",
              "liable_respondents": "R1", "compensation.real_damage": "400000", "contributory_fault_pct": "10", "reasoning": "Imaging was not done.", "action": "issue"}
     assert post(client, f"/cases/{court.open_case}/ruling", draft).status_code == 303

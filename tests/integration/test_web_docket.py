@@ -78,7 +78,7 @@ def test_the_domain_refusal_lands_on_the_field_it_concerns(fresh: tuple[Flask, C
     mismatch = post(client, "/cases/new", intake(track="criminal", alleged_harm="minor", **{"claimed.real_damage": "", "claimed.moral_harm": ""}, **{"authority.kind": "prosecutor", "authority.name": "City Prosecutor"}))
     assert mismatch.status_code == 422
     page = mismatch.get_data(as_text=True)
-    assert 'id="alleged_harm-error"' in page and "Track and harm must agree (R1)" in page
+    assert 'id="alleged_harm-error"' in page and "A criminal case cannot be about minor harm" in page
     future = post(client, "/cases/new", intake(received_on=(COURT_TODAY + timedelta(days=3)).isoformat()))
     assert future.status_code == 422 and 'id="received_on-error"' in future.get_data(as_text=True)
     no_claim = post(client, "/cases/new", intake(**{"claimed.real_damage": "", "claimed.moral_harm": ""}))
@@ -161,14 +161,14 @@ def test_hearings_are_scheduled_and_a_double_booking_is_refused_with_the_clash_n
     client = clerk_of(app)
     day = (COURT_TODAY + timedelta(days=2)).isoformat()
     clash = post(client, f"/cases/{court.criminal_case}/hearings/new", {"date": day, "time": "10:30", "duration_minutes": "60", "courtroom": "101", "purpose": "merits"})
-    assert clash.status_code == 422
+    assert clash.status_code == 409  # R7: a conflict with the calendar's state, as in the API
     page = clash.get_data(as_text=True)
     assert f"(case {court.open_case}, hearing H1)" in page and 'id="date-error"' in page
     assert 'value="merits"' in page
     ok = post(client, f"/cases/{court.criminal_case}/hearings/new", {"date": day, "time": "14:00", "duration_minutes": "90", "courtroom": "102", "purpose": "merits"})
     assert ok.status_code == 303
     past = post(client, f"/cases/{court.criminal_case}/hearings/new", {"date": "2020-01-01", "time": "09:00", "courtroom": "103", "purpose": "late"})
-    assert past.status_code == 422 and "start in the future" in past.get_data(as_text=True)
+    assert past.status_code == 409 and "start in the future" in past.get_data(as_text=True)
     week = client.get(f"/calendar?view=week&day={day}").get_data(as_text=True)
     assert court.open_case in week and court.criminal_case in week and "(90 minutes)" in week
 
@@ -192,7 +192,7 @@ def test_the_calendar_hides_hearings_of_sealed_cases_from_those_who_may_not_see_
     day = COURT_TODAY + timedelta(days=4)
     from datetime import datetime, time
 
-    docket.schedule_hearing(court.sealed_case, starts_at=datetime.combine(day, time(9)), courtroom="105", purpose="sealed", actor={"user": "clerk", "role": "clerk"})
+    docket.schedule_hearing(court.sealed_case, starts_at=datetime.combine(day, time(9)), courtroom="105", purpose="sealed", actor={"user": "clerk", "role": "clerk", "court": "ALA"})
     url = f"/calendar?view=day&day={day.isoformat()}&court=ALA"
     assert court.sealed_case in clerk_of(app).get(url).get_data(as_text=True)
     assert court.sealed_case not in clerk_of(app, "clerk_ast").get(url).get_data(as_text=True)
@@ -218,9 +218,9 @@ def test_an_affiliated_expert_is_refused_with_the_affiliation_named(fresh: tuple
 
     app.extensions["medcourt"].docket.declare_affiliation(court.expert_id, "123456789012", "City Hospital No. 4", date(2010, 1, 1), None, {"user": "admin", "role": "admin"})
     response = post(clerk_of(app), f"/cases/{court.decided_case}/examinations/new", {"kind": "forensic_medical", "questions": "Q", "expert_ids": court.expert_id, "due_on": (COURT_TODAY + timedelta(days=9)).isoformat()})
-    assert response.status_code == 422  # the case is decided (R8) before independence is even asked
-    number = post(clerk_of(app), "/cases/new", intake(**{"respondents.0.bin": "123456789012"})).headers["Location"].rsplit("/", 1)[1]
-    app.extensions["medcourt"].docket.assign_judge(number, court.judge_id, {"user": "clerk", "role": "clerk"})
+    assert response.status_code == 409  # the case is decided (R8, a conflict with its state) before independence is even asked
+    number = post(clerk_of(app), "/cases/new", intake(specialty="surgery", **{"respondents.0.bin": "123456789012"})).headers["Location"].rsplit("/", 1)[1]
+    app.extensions["medcourt"].docket.assign_judge(number, court.judge_id, {"user": "clerk", "role": "clerk", "court": "ALA"})
     refused = post(clerk_of(app), f"/cases/{number}/examinations/new", {"kind": "forensic_medical", "questions": "Q", "expert_ids": court.expert_id, "due_on": (COURT_TODAY + timedelta(days=9)).isoformat()})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
@@ -233,7 +233,7 @@ def test_mediation_is_referred_and_concluded(fresh: tuple[Flask, Court]) -> None
     due = (COURT_TODAY + timedelta(days=30)).isoformat()
     assert post(client, f"/cases/{court.open_case}/mediation/refer", {"mediator_id": court.mediator_id, "due_on": due}).status_code == 303
     twice = post(client, f"/cases/{court.open_case}/mediation/refer", {"mediator_id": court.mediator_id, "due_on": due})
-    assert twice.status_code == 422 and "already open" in twice.get_data(as_text=True)
+    assert twice.status_code == 409 and "already open" in twice.get_data(as_text=True)
     assert post(client, f"/cases/{court.open_case}/mediation/conclude", {"outcome": "settled", "concluded_on": COURT_TODAY.isoformat()}).status_code == 303
     assert "Gulnara Abenova" in client.get(f"/cases/{court.open_case}").get_data(as_text=True)
 
@@ -243,9 +243,9 @@ def test_appeals_are_filed_and_decided_and_late_ones_refused(fresh: tuple[Flask,
     client = clerk_of(app)
     decided_on = app.extensions["medcourt"].docket.case(court.decided_case).ruling["decided_on"]
     early = post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": "2020-01-01", "appellant": "Claimant"})
-    assert early.status_code == 422 and "cannot be filed before the ruling" in early.get_data(as_text=True)
+    assert early.status_code == 409 and "cannot be filed before the ruling" in early.get_data(as_text=True)
     late = post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": COURT_TODAY.isoformat(), "appellant": "Claimant"})
-    assert late.status_code == 422 and "The appeal is not allowed (R8)" in late.get_data(as_text=True) and "too late" in late.get_data(as_text=True)
+    assert late.status_code == 409 and "The appeal is not allowed (R8)" in late.get_data(as_text=True) and "too late" in late.get_data(as_text=True)
     in_time = (decided_on + timedelta(days=5)).isoformat()
     assert post(client, f"/cases/{court.decided_case}/appeals/file", {"filed_on": in_time, "appellant": "Claimant"}).status_code == 303
     assert post(client, f"/cases/{court.decided_case}/appeals/decide", {"outcome": "remanded", "decided_on": COURT_TODAY.isoformat()}).status_code == 303
@@ -281,7 +281,7 @@ def test_a_form_submitted_after_someone_else_changed_the_case_says_what_changed(
     client = clerk_of(app)
     case = app.extensions["medcourt"].docket.case(court.open_case)
     shown_at = case.version
-    app.extensions["medcourt"].docket.seal_case(court.open_case, reason="minor", actor={"user": "other-clerk", "role": "clerk"})
+    app.extensions["medcourt"].docket.seal_case(court.open_case, reason="minor", actor={"user": "other-clerk", "role": "clerk", "court": "ALA"})
     response = post(client, f"/cases/{court.open_case}/mediation/refer", {"expected_version": str(shown_at), "mediator_id": court.mediator_id, "due_on": (COURT_TODAY + timedelta(days=5)).isoformat()})
     assert response.status_code == 409
     page = response.get_data(as_text=True)

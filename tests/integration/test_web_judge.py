@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from tests.court_clock import COURT_TODAY
 from tests.integration.web_support import Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
 
-JUDGE = {"user": "judge", "role": "judge"}
+CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}  # the seeded court's clerk (R14)
 
 
 def signed_in(app: Flask, username: str) -> FlaskClient:
@@ -89,7 +89,7 @@ def test_the_ruling_form_shows_what_blocks_a_ruling_on_the_merits_before_anythin
 def test_a_ruling_the_rules_refuse_is_shown_with_why_and_then_issued_once_fixed(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     docket = app.extensions["medcourt"].docket
-    docket.submit_expert_report(court.open_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes", harm_found="serious", actor=JUDGE)
+    docket.submit_expert_report(court.open_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
     client = signed_in(app, "judge")
     today = COURT_TODAY.isoformat()
     draft = {"disposition": "liability_found", "decided_on": today, "finding": "malpractice", "harm_found": "serious",
@@ -124,8 +124,8 @@ def test_the_live_check_answers_in_json(fresh: tuple[Flask, Court]) -> None:
 def test_an_organization_cannot_be_held_criminally_liable(fresh: tuple[Flask, Court]) -> None:
     app, court = fresh
     docket = app.extensions["medcourt"].docket
-    docket.order_examination(court.criminal_case, kind="forensic_medical", questions=["Q"], expert_ids=[court.expert_id], due_on=COURT_TODAY + timedelta(days=5), actor=JUDGE)
-    docket.submit_expert_report(court.criminal_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes", harm_found="serious", actor=JUDGE)
+    docket.order_examination(court.criminal_case, kind="forensic_medical", questions=["Q"], expert_ids=[court.expert_id], due_on=COURT_TODAY + timedelta(days=5), actor=CLERK)
+    docket.submit_expert_report(court.criminal_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes", harm_found="serious", actor=CLERK)
     draft = {"disposition": "liability_found", "decided_on": COURT_TODAY.isoformat(), "finding": "malpractice", "harm_found": "serious",
              "liable_respondents": ["R1", "R2"], "sanctions.0.respondent_id": "R1", "sanctions.0.kind": "imprisonment", "sanctions.0.months": "12", "action": "issue"}
     refused = post(signed_in(app, "judge"), f"/cases/{court.criminal_case}/ruling", draft)

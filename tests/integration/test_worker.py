@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert, select
@@ -197,11 +197,12 @@ def test_a_mediation_is_reminded_before_its_due_date_and_flagged_when_it_runs_ov
 
 
 def test_a_civil_case_pending_past_the_statutory_term_is_flagged_to_its_judge(court: Court) -> None:
-    # Civil: two months from receipt (the Rulebook). Received on D0 = 2026-03-02, the term ends on 2026-05-02.
+    # Civil: two months from receipt (the Rulebook). Received on D0 = 2026-03-02, two months end on Saturday
+    # 2026-05-02, so the term ends on the next working day, Monday 2026-05-04 (R17).
     number = court.file("civil", received_on=D0)
     unassigned = court.file("civil", received_on=D0, assign=False)
     court.file("administrative", received_on=D0)  # no statutory term of ours for other tracks
-    term_end = D0.replace(month=5)
+    term_end = date(2026, 5, 4)
 
     assert run(court, at(term_end, 18), "consideration_terms")["consideration_terms"].counts["notices"] == 0
     report = run(court, at(term_end + timedelta(days=1)), "consideration_terms")["consideration_terms"]

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from domain import clock
 from domain.application import Docket
 from projections.settings import Settings
+from scripts.rulebook_data import kz_non_working_days
 from tests.court_clock import COURT_NOW, COURT_TODAY
 from web import create_app
 
@@ -32,7 +33,8 @@ CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 ADMIN = {"user": "admin", "role": "admin"}
-CLERK = {"user": "clerk", "role": "clerk"}
+CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}
+CLERK_AST = {"user": "clerk_ast", "role": "clerk", "court": "AST"}
 
 
 def make_app(var_dir: Path, **config: Any) -> Flask:
@@ -47,7 +49,7 @@ def make_app(var_dir: Path, **config: Any) -> Flask:
             **config,
         }
     )
-    app.extensions["medcourt"].docket.install_default_rulebook()
+    app.extensions["medcourt"].docket.install_default_rulebook(kz_non_working_days())
     app.test_client_class = EnglishBrowser
     return app
 
@@ -94,7 +96,7 @@ def seed(app: Flask) -> Court:
         docket.certify_judge(court.second_judge_id, date(2020, 1, 1), None, "Medical law", ADMIN)
         court.other_court_judge_id = docket.register_judge("Dana Omarova", "AST", ADMIN)["id"]
         docket.certify_judge(court.other_court_judge_id, date(2020, 1, 1), None, "Medical law", ADMIN)
-        court.expert_id = docket.register_expert("Dr Serik Ivanov", ["surgery"], "Professor of surgery", "EXP-1", ADMIN)["id"]
+        court.expert_id = docket.register_expert("Dr Serik Ivanov", ["surgery", "anesthesiology"], "Professor of surgery", "EXP-1", ADMIN)["id"]
         court.mediator_id = docket.register_mediator("Gulnara Abenova", "ALA", "Almaty Mediation Centre", ADMIN)["id"]
         court.open_case = file_civil_case(docket, received_on=today - timedelta(days=5))
         docket.assign_judge(court.open_case, court.judge_id, CLERK)
@@ -102,7 +104,7 @@ def seed(app: Flask) -> Court:
         docket.assign_judge(court.sealed_case, court.judge_id, CLERK)
         docket.seal_case(court.sealed_case, reason="minor", actor=CLERK)
         court.other_court_sealed_case = file_civil_case(docket, received_on=today - timedelta(days=3), court="AST")
-        docket.seal_case(court.other_court_sealed_case, reason="court_order", actor=CLERK)
+        docket.seal_case(court.other_court_sealed_case, reason="court_order", actor=CLERK_AST)
         court.criminal_case = docket.file_case(
             track="criminal", court="ALA", received_on=today - timedelta(days=2), specialty="anesthesiology", alleged_harm="serious",
             incident_date=today - timedelta(days=100), claimant={"name": "Victim B"},
@@ -112,11 +114,11 @@ def seed(app: Flask) -> Court:
         docket.assign_judge(court.criminal_case, court.judge_id, CLERK)
         court.examination_id = docket.order_examination(
             court.open_case, kind="forensic_medical", questions=["Was the standard of care met?"], expert_ids=[court.expert_id],
-            due_on=today + timedelta(days=30), actor={"user": "judge", "role": "judge"},
+            due_on=today + timedelta(days=30), actor={"user": "judge", "role": "judge", "judge_id": court.judge_id},
         )["id"]
         court.decided_case = file_civil_case(docket, received_on=today - timedelta(days=1))
         docket.assign_judge(court.decided_case, court.second_judge_id, CLERK)
-        docket.issue_ruling(court.decided_case, {"disposition": "withdrawn", "decided_on": today}, {"user": "judge2", "role": "judge"})
+        docket.issue_ruling(court.decided_case, {"disposition": "withdrawn", "decided_on": today}, {"user": "judge2", "role": "judge", "judge_id": court.second_judge_id})
     stored = services.documents.put(io.BytesIO(PDF), "claim.pdf")
     court.document_id = docket.file_document(
         court.open_case, kind="claim", title="Statement of claim", filed_by="Patient A", received_on=COURT_TODAY,
@@ -146,7 +148,8 @@ def file_civil_case(docket: Docket, *, received_on: date, claimant: str = "Patie
             track="civil", court=court, received_on=received_on, specialty="surgery", alleged_harm="serious",
             incident_date=received_on - timedelta(days=90), claimant={"name": claimant},
             respondents=[{"kind": "organization", "name": "City Hospital No. 4", "bin": "123456789012"}],
-            claimed={"real_damage": "500000", "moral_harm": "1000000.50"}, summary="Complications after an appendectomy", actor=CLERK,
+            claimed={"real_damage": "500000", "moral_harm": "1000000.50"}, summary="Complications after an appendectomy",
+            actor=CLERK if court == "ALA" else CLERK_AST,
         )["docket_number"]
     )
 

@@ -25,13 +25,15 @@ from projections.db import views_engine
 from projections.notices import notices
 from projections.settings import Settings
 from scripts.context import open_docket
+from scripts.rulebook_data import kz_non_working_days
 from scripts.worker import JobReport, Worker
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 ADMIN = Actor(user="admin", role="admin")
-CLERK = Actor(user="clerk", role="clerk")
-JUDGE = Actor(user="judge", role="judge")
+CLERK = Actor(user="clerk", role="clerk", court="ALA")
+# The account of the court's first judge; ``make_court`` sets its registry id (R14).
+JUDGE = Actor(user="judge", role="judge", judge_id=None)
 D0 = date(2026, 3, 2)  # a Monday; every story starts here
 
 
@@ -76,17 +78,19 @@ class Court:
         """A case filed and decided (withdrawn) on ``decided_on``: its appeal window runs from then."""
         number = self.file(track, received_on=decided_on, judge_id=judge_id)
         with clock.frozen_at(at(decided_on, 15)):
-            self.docket.issue_ruling(number, {"disposition": "withdrawn", "decided_on": decided_on}, JUDGE)
+            judge = Actor(user="judge", role="judge", judge_id=judge_id or self.judge_id)
+            self.docket.issue_ruling(number, {"disposition": "withdrawn", "decided_on": decided_on}, judge)
         return number
 
 
 def make_court(settings: Settings) -> Court:
     docket = open_docket(settings, create_tables=True)
-    docket.install_default_rulebook()
+    docket.install_default_rulebook(kz_non_working_days())
     schema.upgrade(settings)
     court = Court(settings=settings, docket=docket, engine=views_engine(settings))
     with clock.frozen_at(at(D0 - timedelta(days=30))):
         court.judge_id = docket.register_judge("Aigerim Sadykova", "ALA", ADMIN)["id"]
+        JUDGE["judge_id"] = court.judge_id
         docket.certify_judge(court.judge_id, date(2020, 1, 1), None, "Medical law", ADMIN)
         court.judge2_id = docket.register_judge("Bolat Nurlanov", "ALA", ADMIN)["id"]
         docket.certify_judge(court.judge2_id, date(2020, 1, 1), None, "Medical law", ADMIN)

@@ -20,12 +20,14 @@ import pytest
 from domain import clock
 from domain.application import Docket
 from domain.vocabulary import Actor
+from scripts.rulebook_data import kz_non_working_days
 
 TODAY = date(2025, 3, 3)
 NOW = datetime.combine(TODAY, time(9), tzinfo=clock.COURT_TZ)
 
-CLERK = Actor(user="clerk-1", role="clerk")
-JUDGE = Actor(user="judge-1", role="judge")
+CLERK = Actor(user="clerk-1", role="clerk", court="ALA")
+# The judge's account acts for the registry judge ``court.judge``; its id is set when the court is set up.
+JUDGE = Actor(user="judge-1", role="judge", judge_id=None)
 ADMIN = Actor(user="admin-1", role="admin")
 ANALYST = Actor(user="analyst-1", role="analyst")
 
@@ -36,6 +38,16 @@ INSPECTORATE = {"kind": "inspectorate", "name": "Committee for Medical and Pharm
 CLAIMED = {"real_damage": "500000", "lost_profit": "200000", "moral_harm": "1000000"}
 
 HARM_FOR_TRACK = {"civil": "serious", "criminal": "serious", "administrative": "minor"}
+
+
+def clerk_of(court: str) -> Actor:
+    """A clerk of ``court`` (R14: clerks act on their own court's cases)."""
+    return CLERK if court == "ALA" else Actor(user=f"clerk-{court.lower()}", role="clerk", court=court)
+
+
+def judge_acting_for(judge_id: str) -> Actor:
+    """The account of the registry judge ``judge_id`` (R14: a judge acts on the cases assigned to them)."""
+    return Actor(user=f"judge-{judge_id[:8]}", role="judge", judge_id=judge_id)
 
 
 def at(day: date, hour: int = 9) -> AbstractContextManager[datetime]:
@@ -83,7 +95,8 @@ class Court:
 
     def file(self, track: str = "civil", **overrides: Any) -> str:
         """File a plausible case of ``track``; returns its docket number."""
-        receipt = self.app.file_case(**filing(track, **overrides), actor=CLERK)
+        arguments = filing(track, **overrides)
+        receipt = self.app.file_case(**arguments, actor=clerk_of(arguments["court"]))
         return str(receipt["docket_number"])
 
     def file_assigned(self, track: str = "civil", judge: str | None = None, **overrides: Any) -> str:
@@ -119,10 +132,10 @@ class Court:
         self.report(docket, self.order_examination(docket), harm_found=harm_found or HARM_FOR_TRACK[track])
         return docket
 
-    def rule(self, docket: str, **draft: Any) -> dict[str, Any]:
-        return self.app.issue_ruling(docket, {"decided_on": clock.today(), **draft}, JUDGE)
+    def rule(self, docket: str, by: Actor | None = None, **draft: Any) -> dict[str, Any]:
+        return self.app.issue_ruling(docket, {"decided_on": clock.today(), **draft}, by or JUDGE)
 
-    def rule_liable(self, docket: str, **draft: Any) -> dict[str, Any]:
+    def rule_liable(self, docket: str, by: Actor | None = None, **draft: Any) -> dict[str, Any]:
         """A liability ruling against the first respondent that fits the case's track."""
         case = self.app.case(docket)
         by_track: dict[str, dict[str, Any]] = {
@@ -137,7 +150,7 @@ class Court:
             **by_track[case.track],
             **draft,
         }
-        return self.rule(docket, **ruling)
+        return self.rule(docket, by, **ruling)
 
     def decided(self, track: str = "civil", **overrides: Any) -> str:
         """A case with a liability ruling issued today."""
@@ -149,8 +162,9 @@ class Court:
 def set_up_court(app: Docket) -> Court:
     """Register the court's people, as the administrator does on installation (at ``NOW``)."""
     with clock.frozen_at(NOW):
-        app.install_default_rulebook()
+        app.install_default_rulebook(kz_non_working_days())
         judge = app.register_judge("Aigerim Sadykova", "ALA", ADMIN)["id"]
+        JUDGE["judge_id"] = judge
         app.certify_judge(judge, date(2024, 1, 1), None, "Medical law for judges", ADMIN)
         other_judge = app.register_judge("Marat Ospanov", "ALA", ADMIN)["id"]
         app.certify_judge(other_judge, date(2024, 1, 1), None, "Medical law for judges", ADMIN)

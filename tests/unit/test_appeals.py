@@ -222,7 +222,7 @@ def test_a_case_under_appeal_is_reopened_only_by_the_appeal_decision(court: Cour
 
 
 def test_a_case_is_sealed_and_unsealed_with_a_reason(court: Court) -> None:
-    docket = court.file("civil")
+    docket = court.file_assigned("civil")  # the assigned judge unseals it (R14)
 
     court.app.seal_case(docket, reason="minor", actor=CLERK)
     assert (court.app.case(docket).sealed, court.app.case(docket).seal_reason) == (True, "minor")

@@ -43,13 +43,14 @@ def test_a_civil_malpractice_claim_from_filing_to_legal_force(court: Court) -> N
             JUDGE,
         )
 
-    # No appeal within a month: the ruling enters into force the day after the window closes.
+    # No appeal within a month: the window ends on Sunday 20 April, so on Monday 21 April (R17),
+    # and the ruling enters into force the day after.
     with at(date(2025, 5, 20)):
         app.enter_into_force(docket)
 
     # The case now, and its history.
     case = app.case(docket)
-    assert (case.status, case.in_force_on) == ("in_force", date(2025, 4, 21))
+    assert (case.status, case.in_force_on) == ("in_force", date(2025, 4, 22))
     assert case.ruling is not None
     assert case.ruling["payable"] == {"real_damage": Decimal("360000.00"), "moral_harm": Decimal("300000.00")}
     history = app.case_history(docket)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.errors import InvalidValue, NotFound
+from domain.errors import CorrectionInconsistent, InvalidValue, NotFound
 from tests.unit.conftest import CLERK, TODAY, Court
 
 SHA = "0123456789abcdef" * 4
@@ -68,14 +68,14 @@ def test_a_date_of_receipt_is_not_corrected_into_the_future(court: Court) -> Non
 def test_an_incident_date_is_not_corrected_to_after_the_date_of_receipt(court: Court) -> None:
     docket = court.file("civil", received_on=date(2025, 2, 21))
 
-    with pytest.raises(InvalidValue, match=r"The date of receipt \(2025-02-21\) cannot be before the incident date \(2025-02-22\)"):
+    with pytest.raises(CorrectionInconsistent, match=r"The corrected incident date \(2025-02-22\) cannot be after the date of receipt \(2025-02-21\)"):
         correct(court, docket, 1, incident_date="2025-02-22")
 
 
 def test_a_date_of_receipt_is_not_corrected_to_before_the_incident_date(court: Court) -> None:
     docket = court.file("civil", incident_date=date(2024, 11, 1))
 
-    with pytest.raises(InvalidValue, match=r"The date of receipt \(2024-10-31\) cannot be before the incident date \(2024-11-01\)"):
+    with pytest.raises(CorrectionInconsistent, match=r"The corrected date of receipt \(2024-10-31\) cannot be before the incident date \(2024-11-01\)"):
         correct(court, docket, 1, received_on="2024-10-31")
 
     assert court.app.case(docket).received_on == date(2025, 2, 21)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.errors import ExpertNotIndependent, InvalidValue, NotFound
+from domain.errors import ActorNotResponsible, ExpertNotIndependent, InvalidValue, NotFound
 from tests.unit.conftest import ADMIN, CLERK, HOSPITAL, JUDGE, SURGEON, TODAY, Court, at
 
 
@@ -106,8 +106,10 @@ def test_a_commission_examination_needs_two_experts(court: Court) -> None:
 def test_an_examination_is_ordered_only_once_a_judge_is_assigned(court: Court) -> None:
     docket = court.file("civil")
 
-    with pytest.raises(InvalidValue, match="Only the assigned judge orders an examination: assign a judge first"):
+    with pytest.raises(ActorNotResponsible, match=f"{docket} is not assigned to this judge"):
         order(court, docket, court.expert)
+    with pytest.raises(InvalidValue, match="Only the assigned judge orders an examination: assign a judge first"):
+        court.app.order_examination(docket, kind="forensic_medical", questions=["Q?"], expert_ids=[court.expert], due_on=TODAY + timedelta(days=30), actor=CLERK)
 
 
 def test_the_report_s_due_date_must_be_after_today(court: Court) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from flask import current_app, g, request
 
 from domain.rules import may_see_sealed_case
-from domain.vocabulary import Actor
+from domain.vocabulary import Actor, actor_for
 from projections.queries import Viewer
 from web.api.problems import Problem
 from web.services import services
@@ -49,7 +49,7 @@ class ApiUser:
     def actor(self) -> Actor:
         from web.idempotency import request_key
 
-        who = Actor(user=self.username, role=self.role)
+        who = actor_for(self.username, self.role, self.court, self.judge_id)
         key = request_key()
         if key:
             who["request"] = key  # the client's Idempotency-Key: a retry finds this write
@@ -111,13 +111,6 @@ def visible_case(docket_number: str, page: str) -> Case:
 
     user = current()
     try:
-        case = services().docket.case(docket_number)
+        return services().docket.read_case(docket_number, user.actor, f"api:{page}"[:64])
     except NotFound:
         raise Problem("not-found", f"No case {docket_number.strip().upper()[:40]} is on the docket", "docket_number") from None
-    if not user.may_see(case.court, case.judge_id, case.sealed):
-        raise Problem("not-found", f"No case {docket_number.strip().upper()[:40]} is on the docket", "docket_number")
-    if case.sealed:
-        services().accounts.record_sealed_view(
-            case.docket_number, username=user.username, role=user.role, court=user.court, page=f"api:{page}"[:64], remote_addr=request.remote_addr,
-        )
-    return case

@@ -1,8 +1,11 @@
 """Errors as problem details (RFC 7807, ``application/problem+json``), in one place for the whole API.
 
 Every refusal has ``type``, ``title``, ``status``, ``detail``, ``field`` (the input it is
-about, if any), ``rule`` (the DOMAIN.md rule, R1-R13, if one refused it) and ``instance``
-(the request path); validation failures add ``errors`` (parameter -> messages).
+about, if any), ``rule`` (the DOMAIN.md rule, R1-R17, if one refused it) and ``instance``
+(the request path); a rule's refusal adds its stable ``code`` (``R4.fine_over_cap``), and its
+``detail`` is in the client's ``Accept-Language`` (kk, ru or en); validation failures add
+``errors`` (parameter -> messages). ``status_for`` is the one table from domain error to HTTP
+status: the site's pages and forms use it too.
 
 How the domain's refusals map to status codes:
 
@@ -49,6 +52,7 @@ from domain.errors import (
     PermissionDenied,
     RulingNotReady,
 )
+from domain.messages import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,6 +96,7 @@ class Problem(Exception):
     errors: dict[str, Any] | None = None
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     status: int | None = None
+    code: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.detail)
@@ -102,6 +107,8 @@ class Problem(Exception):
             "type": PREFIX + self.kind, "title": title, "status": self.status or status, "detail": self.detail,
             "field": self.field, "rule": self.rule, "instance": request.path,
         }
+        if self.code is not None:
+            body["code"] = self.code
         if self.errors is not None:
             body["errors"] = self.errors
         response = Response(json.dumps(body, ensure_ascii=False), status=self.status or status, mimetype=MEDIA_TYPE)
@@ -110,20 +117,37 @@ class Problem(Exception):
         return response
 
 
-def from_domain(error: DomainError) -> Problem:
+def problem_kind(error: DomainError) -> str:
+    """The one mapping from a domain error to its problem type, and so to its HTTP status: the API,
+    the site's pages and its forms all answer a refusal with the status this gives."""
     if isinstance(error, PermissionDenied):
-        return Problem("permission-denied", str(error), error.field)
+        return "permission-denied"
     if isinstance(error, ConcurrentChange):
-        return Problem("concurrent-change", str(error), error.field)
+        return "concurrent-change"
     if isinstance(error, NotFound):
-        if error.field is None or error.field in PATH_FIELDS:
-            return Problem("not-found", str(error), error.field)
-        return Problem("unknown-reference", str(error), error.field)
+        return "not-found" if error.field is None or error.field in PATH_FIELDS else "unknown-reference"
     if isinstance(error, STATE_CONFLICTS):
-        return Problem("rule-conflict", str(error), error.field, error.rule)
+        return "rule-conflict"
     if error.rule is not None:
-        return Problem("rule-violation", str(error), error.field, error.rule)
-    return Problem("invalid-value", str(error), error.field)
+        return "rule-violation"
+    return "invalid-value"
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error, for the API, pages and forms alike."""
+    return TYPES[problem_kind(error)][0]
+
+
+def request_language() -> str:
+    """The language of the API's refusals: the client's ``Accept-Language`` (kk, ru or en; English by default)."""
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def from_domain(error: DomainError, language: str | None = None) -> Problem:
+    kind = problem_kind(error)
+    detail = error.message_in(language or request_language())
+    rule = error.rule if kind in ("rule-conflict", "rule-violation", "permission-denied") else None
+    return Problem(kind, detail, error.field, rule, code=error.code if error.code in CATALOG else None)
 
 
 def _messages(error: HTTPException) -> dict[str, Any] | None:

@@ -15,7 +15,9 @@ from marshmallow import Schema, fields, validate
 
 from domain.vocabulary import (
     APPEAL_OUTCOMES,
+    AUTHORITY_KINDS,
     CAUSATION,
+    CLAIMANT_RELATIONS,
     COURTS,
     DISPOSITIONS,
     DOCUMENT_KINDS,
@@ -24,6 +26,7 @@ from domain.vocabulary import (
     HARMS,
     MEDIATION_OUTCOMES,
     REOPEN_REASONS,
+    RESPONDENT_KINDS,
     SEAL_REASONS,
     SPECIALTIES,
     STANDARD_OF_CARE_MET,
@@ -218,11 +221,11 @@ class ReceiptSchema(Schema):
 
 class ClaimantSchema(Schema):
     name = text(required=True, limit=200)
-    relation = choice(("patient", "relative", "heir", "representative"), required=False, load_default="patient")
+    relation = choice(CLAIMANT_RELATIONS, required=False, load_default="patient")
 
 
 class NewRespondentSchema(Schema):
-    kind = choice(("specialist", "organization"))
+    kind = choice(RESPONDENT_KINDS)
     name = text(required=True, limit=200)
     certificate_no = text(limit=40)
     bin = fields.String(validate=validate.Regexp(r"^\d{12}$", error="A BIN is 12 digits."))
@@ -230,7 +233,7 @@ class NewRespondentSchema(Schema):
 
 
 class AuthoritySchema(Schema):
-    kind = choice(("prosecutor", "inspectorate"))
+    kind = choice(AUTHORITY_KINDS)
     name = text(required=True, limit=200)
 
 
@@ -496,6 +499,7 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     field = fields.String(allow_none=True, metadata={"description": "The parameter or field the problem is about, if any"})
-    rule = fields.String(allow_none=True, metadata={"description": "The rule of DOMAIN.md that refused (R1-R13), if any"})
+    rule = fields.String(allow_none=True, metadata={"description": "The rule of DOMAIN.md that refused (R1-R17), if any"})
+    code = fields.String(metadata={"description": "The refusal's stable code (e.g. R4.fine_over_cap), when a rule refused; docs/rules.md lists them"})
     instance = fields.String(metadata={"description": "The request path"})
     errors = fields.Dict(metadata={"description": "For validation problems: field -> messages"})
