@@ -71,7 +71,7 @@ def _parse_instant(value: str) -> datetime:
 def _nested(key: str, value: Any) -> Any:
     """A value inside a field declared as ``Any`` (a correction, a sanction...): typed by its name,
     as the aggregates name them (``*_on`` and ``incident_date`` are dates, ``*_at`` instants,
-    ``amount_mci`` a number of MCI)."""
+    ``amount_mci`` a number of MCI, ``*_kzt`` money)."""
     if isinstance(value, dict):
         return {k: _nested(k, v) for k, v in value.items()}
     if isinstance(value, list):
@@ -82,7 +82,7 @@ def _nested(key: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if key.endswith("_at"):
         return _parse_instant(value)
-    if key == "amount_mci":
+    if key == "amount_mci" or key.endswith("_kzt"):
         return Decimal(value)
     return value
 

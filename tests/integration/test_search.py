@@ -17,7 +17,7 @@ from projections.search import fold, text_match, words
 from projections.settings import Settings
 
 TODAY = date(2025, 3, 3)
-CLERK = {"user": "clerk", "role": "clerk"}
+CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}
 ADMIN = Viewer("admin")
 HOSPITAL = {"kind": "organization", "name": "Қалалық аурухана № 4", "bin": "123456789012"}
 
