@@ -82,7 +82,7 @@ def test_a_write_that_committed_but_answered_500_is_not_filed_again_on_retry(sit
     assert retry.headers["Location"].endswith(f"/api/cases/{number}")
     assert cases_in_log(app) == before + 1
     history = app.extensions["medcourt"].docket.case_history(number)
-    assert history[0]["data"]["actor"] == {"user": "clerk", "role": "clerk", "request": "retry-0004-dddd"}
+    assert history[0]["data"]["actor"] == {"user": "clerk", "role": "clerk", "court": "ALA", "request": "retry-0004-dddd"}
 
 
 def test_a_write_that_failed_before_committing_runs_on_retry(site: tuple[Flask, Court, str], monkeypatch: pytest.MonkeyPatch) -> None:
