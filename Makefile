@@ -37,11 +37,12 @@ test: install browser fonts postgres
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/integration tests/e2e
 	$(MAKE) --no-print-directory dates
 
-## The date-sensitive suites on other court dates (the main run above is on the default one).
-dates: install postgres
+## The date-sensitive suites on other court dates (the main run above is on the default one, on both stores). Here on
+## SQLite only: what moves with the date is the docket's content, which the demo writes identically on either store.
+dates: install
 	@for day in $(COURT_DATES); do \
 	  echo "== court date $$day: $(DATE_SENSITIVE)"; \
-	  MEDCOURT_TEST_TODAY=$$day $(BIN)/python -m pytest -q -p no:cacheprovider $(DATE_SENSITIVE) || exit 1; \
+	  MEDCOURT_TEST_TODAY=$$day $(BIN)/python -m pytest -q -p no:cacheprovider -m "not postgres" $(DATE_SENSITIVE) || exit 1; \
 	done
 
 lint: install

@@ -217,8 +217,8 @@ def resolved_filters(demo: Demo, filters: dict[str, str]) -> dict[str, str]:
     ("outcomes", {"court": "ALA"}, "track"),
     ("outcomes", {"judge": "busiest", "specialty": "theirs"}, "finding"),
     ("experts", {"track": "civil", "specialty": "most:experts:ordered"}, "court"),
-    ("compensation", {"court": "ALA", "track": "civil", "judge": "busiest"}, "specialty"),
-    ("mediation", {"court": "ALA", "track": "civil", "specialty": "most:mediation:concluded"}, None),
+    ("compensation", {"court": "ALA", "track": "civil", "judge": "most:compensation:rulings"}, "specialty"),
+    ("mediation", {"track": "civil", "court": "most:mediation:concluded", "specialty": "most:mediation:concluded"}, None),
     ("pending", {"court": "most:pending:pending", "track": "most:pending:pending"}, "judge"),
 ])
 def test_a_filtered_query_agrees_on_the_page_in_downloads_in_the_api_and_from_medcourt_stats(
