@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from domain import clock
 from projections import acts
 from projections.signatures import CertificateStore, check_signed
+from tests.court_clock import COURT_NOW, COURT_TODAY
 from tests.e2e.conftest import ARTIFACTS, LiveCourt, sign_in
 from tests.integration.act_support import PASSPHRASE, judge_pkcs12
 
@@ -52,11 +52,11 @@ def test_a_judge_issues_a_ruling_downloads_its_act_in_kazakh_and_russian_signs_t
     services = live.app.extensions["medcourt"]
     docket = services.docket
     docket.submit_expert_report(
-        court.open_case, examination_id="EX1", received_on=clock.today(), standard_of_care_met="no", causation="yes",
+        court.open_case, examination_id="EX1", received_on=COURT_TODAY, standard_of_care_met="no", causation="yes",
         harm_found="serious", summary="Sepsis after a delayed diagnosis", actor={"user": "judge", "role": "judge", "judge_id": court.judge_id},
     )
     certificates = CertificateStore(services.settings.var_dir / "certificates")
-    certificates.import_pkcs12(court.judge_id, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, clock.now())
+    certificates.import_pkcs12(court.judge_id, judge_pkcs12("Aigerim Sadykova"), PASSPHRASE, COURT_NOW)
 
     # The judge issues a liability ruling; its act is filed with it.
     sign_in(page, live, "judge")
@@ -110,7 +110,7 @@ def test_a_clerk_prints_the_docket_sheet_as_of_a_date(page: Page, live: LiveCour
     expect(page.get_by_role("heading", name=f"Docket sheet of case {court.open_case}")).to_be_visible()
     expect(page.locator("table.sheet-table")).to_contain_text("Judge Aigerim Sadykova assigned.")
     assert not UUID.search(page.content())
-    page.get_by_label("As it stood on").fill((clock.today() - timedelta(days=35)).isoformat())
+    page.get_by_label("As it stood on").fill((COURT_TODAY - timedelta(days=35)).isoformat())
     page.get_by_role("button", name="Show").click()
     expect(page.locator("table.sheet-table tbody tr")).to_have_count(3)
     page.emulate_media(media="print")  # as printed: no navigation, the sheet alone

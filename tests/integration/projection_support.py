@@ -113,7 +113,7 @@ def random_history(docket: Docket, rng: random.Random, *, cases: int, steps: int
 
 
 def file_case(court: Court) -> None:
-    rng, today = court.rng, clock.today()
+    rng, today = court.rng, clock.today()  # the moment random_history froze the clock at (clock.frozen_at)
     track = rng.choice(["civil", "civil", "administrative", "criminal"])
     harm = rng.choice(HARMS_BY_TRACK[track])
     hospital, bin_ = rng.choice(HOSPITALS)

@@ -3,7 +3,6 @@ print-ready docket sheet (HTML and PDF, as of a date), through the web."""
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from datetime import timedelta
@@ -16,20 +15,10 @@ from domain import clock
 from projections import acts
 from projections.signatures import CertificateStore
 from tests.integration.act_support import PASSPHRASE, judge_pkcs12
-from tests.integration.web_support import Court, fresh_fixture, post, seeded_fixture, sign_in  # noqa: F401 - fixtures
+from tests.integration.web_support import Court, fresh_fixture, post, seeded_fixture, sign_in, signed_in, text  # noqa: F401 - fixtures
 
 JUDGE = {"user": "judge", "role": "judge"}
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def signed_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, username)
-    return client
-
-
-def text(response: object) -> str:
-    return html.unescape(response.get_data(as_text=True))  # type: ignore[attr-defined]
 
 
 def pdf_text(data: bytes) -> str:

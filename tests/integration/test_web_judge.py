@@ -3,26 +3,14 @@ ruling form that shows what the rules refuse before anything is recorded."""
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from tests.court_clock import COURT_TODAY
-from tests.integration.web_support import Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
+from tests.integration.web_support import Court, fresh_fixture, post, sign_in, signed_in, text  # noqa: F401 - fixtures
 
 CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}  # the seeded court's clerk (R14)
-
-
-def signed_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, username)
-    return client
-
-
-def text(response: object) -> str:
-    return html.unescape(response.get_data(as_text=True))  # type: ignore[attr-defined]
 
 
 def test_the_dashboard_lists_the_judges_cases_hearings_and_overdue_reports(fresh: tuple[Flask, Court]) -> None:

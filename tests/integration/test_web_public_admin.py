@@ -6,15 +6,8 @@ import html
 from datetime import date
 
 from flask import Flask
-from flask.testing import FlaskClient
 
-from tests.integration.web_support import Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
-
-
-def signed_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, username)
-    return client
+from tests.integration.web_support import Court, fresh_fixture, post, sign_in, signed_in  # noqa: F401 - fixtures
 
 
 def text(response: object) -> str:

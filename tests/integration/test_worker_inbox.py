@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, render_template_string
-from flask.testing import FlaskClient
 
 from domain import clock
 from projections.settings import Settings
-from tests.integration.web_support import csrf_token, make_app, sign_in
-from tests.integration.worker_support import CLERK, D0, JUDGE, PASSWORD, Court, at, make_court, run
+from tests.integration.web_support import csrf_token, make_app, signed_in
+from tests.integration.worker_support import CLERK, D0, JUDGE, Court, at, make_court, run
 
 
 @pytest.fixture
@@ -34,12 +33,6 @@ def court_and_app(tmp_path: Path) -> Iterator[tuple[Court, Flask, dict[str, str]
     app = make_app(tmp_path / "var")
     yield court, app, {"overdue": overdue, "in_force": in_force}
     court.docket.close()
-
-
-def signed_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, username, PASSWORD)
-    return client
 
 
 def test_each_user_sees_the_notices_addressed_to_them(court_and_app: tuple[Court, Flask, dict[str, str]]) -> None:

@@ -8,6 +8,7 @@ histories have earlier dates to look at.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -166,6 +167,18 @@ def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Non
     token = csrf_token(client)
     response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def signed_in(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
+    """A test client of ``app`` signed in as ``username``."""
+    client = app.test_client()
+    sign_in(client, username, password)
+    return client
+
+
+def text(response: object) -> str:
+    """A response's HTML as a reader sees the text (entities decoded)."""
+    return html.unescape(response.get_data(as_text=True))  # type: ignore[attr-defined]
 
 
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, token_from: str = "/public", **kwargs: Any) -> Any:
