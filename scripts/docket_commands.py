@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from domain.application import Docket
 from domain.case import Case
@@ -205,18 +206,39 @@ def cmd_export_events(args: argparse.Namespace) -> int:
     docket = open_docket()
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     progress = Progress("exported events", total=docket.log_head() - args.after, stream=sys.stderr) if args.output else None
+    sealed: set[str] = set()  # ids of the cases sealed as far as the export has gone: few, so memory stays flat
     try:
         for position, domain_event in docket.iter_log(after=args.after, batch=1000):
-            out.write(json.dumps(event_record(domain_event, position), ensure_ascii=False, separators=(",", ":")))
+            record = event_record(domain_event, position)
+            if record["type"] == "CaseSealed":
+                sealed.add(record["aggregate_id"])
+            elif record["type"] == "CaseUnsealed":
+                sealed.discard(record["aggregate_id"])
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             out.write("\n")
             if progress:
                 progress.advance()
     finally:
         if args.output:
             out.close()
+        record_exported_sealed_cases(docket, sealed)
     if progress:
         progress.done()
     return 0
+
+
+def record_exported_sealed_cases(docket: Docket, case_ids: set[str]) -> None:
+    """R11: an export shows sealed cases whole, so it is recorded as a view of each one it wrote while sealed,
+    like a page view, by the command line's operator."""
+    if not case_ids:
+        return
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+
+    store = AccountStore(views_engine(settings()))
+    for case_id in sorted(case_ids):
+        number = docket.repository.get(UUID(case_id)).docket_number
+        store.record_sealed_view(number, username=OPERATOR["user"], role=OPERATOR["role"], court=None, page="cli:export events", remote_addr=None)
 
 
 def read_records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:

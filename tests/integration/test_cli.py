@@ -295,3 +295,16 @@ def test_a_sealed_case_is_read_on_the_command_line_only_as_a_user_who_may_see_it
     assert sorted((v.username, v.page) for v in views) == [("clerk", "cli:case history"), ("clerk", "cli:case show")]
     assert main(["case", "show", number, "--as", "nobody"]) == 2
     assert "no active account of that name" in capsys.readouterr().err
+
+
+def test_an_export_is_recorded_as_a_view_of_every_sealed_case_it_writes(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    from projections.accounts import AccountStore
+    from projections.db import views_engine
+
+    assert main(["init"]) == 0
+    number = _sealed_case_and_accounts(settings)
+    capsys.readouterr()
+    events = exported(capsys)
+    assert any(e["type"] == "CaseSealed" for e in events)
+    views = AccountStore(views_engine(settings)).sealed_views(number)
+    assert [(v.username, v.role, v.page) for v in views] == [("medcourt-cli", "operator", "cli:export events")]
