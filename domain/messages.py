@@ -72,6 +72,35 @@ TERMS: dict[str, dict[str, str]] = {
     "neurology": {"ru": "неврология", "kk": "неврология"},
     "ophthalmology": {"ru": "офтальмология", "kk": "офтальмология"},
     "forensic_medicine": {"ru": "судебная медицина", "kk": "сот медицинасы"},
+    # actions (R14): what a role may or may not do
+    "file_case": {"ru": "зарегистрировать дело", "kk": "істі тіркеу"},
+    "file_document": {"ru": "подать документ", "kk": "құжат тапсыру"},
+    "correct_entry": {"ru": "исправить запись", "kk": "жазбаны түзету"},
+    "assign_judge": {"ru": "назначить судью", "kk": "судьяны тағайындау"},
+    "recuse_judge": {"ru": "отвести судью", "kk": "судьяны істен шеттету"},
+    "order_examination": {"ru": "назначить экспертизу", "kk": "сараптама тағайындау"},
+    "submit_expert_report": {"ru": "приобщить заключение эксперта", "kk": "сарапшы қорытындысын қосу"},
+    "withdraw_examination": {"ru": "отменить экспертизу", "kk": "сараптаманы кері қайтару"},
+    "schedule_hearing": {"ru": "назначить заседание", "kk": "отырысты тағайындау"},
+    "reschedule_hearing": {"ru": "перенести заседание", "kk": "отырысты ауыстыру"},
+    "hold_hearing": {"ru": "провести заседание", "kk": "отырысты өткізу"},
+    "cancel_hearing": {"ru": "отменить заседание", "kk": "отырысты болдырмау"},
+    "refer_to_mediation": {"ru": "направить на медиацию", "kk": "медиацияға жіберу"},
+    "conclude_mediation": {"ru": "завершить медиацию", "kk": "медиацияны аяқтау"},
+    "issue_ruling": {"ru": "вынести решение", "kk": "шешім шығару"},
+    "file_appeal": {"ru": "подать апелляцию", "kk": "апелляция беру"},
+    "decide_appeal": {"ru": "рассмотреть апелляцию", "kk": "апелляцияны шешу"},
+    "enter_into_force": {"ru": "ввести решение в силу", "kk": "шешімді заңды күшіне енгізу"},
+    "reopen_case": {"ru": "возобновить дело", "kk": "істі қайта ашу"},
+    "seal_case": {"ru": "ограничить доступ к делу", "kk": "іске қолжетімділікті шектеу"},
+    "unseal_case": {"ru": "снять ограничение доступа к делу", "kk": "іске қолжетімділік шектеуін алу"},
+    "register_judge": {"ru": "зарегистрировать судью", "kk": "судьяны тіркеу"},
+    "certify_judge": {"ru": "подтвердить сертификацию судьи", "kk": "судьяның сертификатын растау"},
+    "retire_judge": {"ru": "отметить отставку судьи", "kk": "судьяның отставкасын белгілеу"},
+    "register_expert": {"ru": "зарегистрировать эксперта", "kk": "сарапшыны тіркеу"},
+    "declare_affiliation": {"ru": "заявить аффилированность эксперта", "kk": "сарапшының үлестестігін мәлімдеу"},
+    "register_mediator": {"ru": "зарегистрировать медиатора", "kk": "медиаторды тіркеу"},
+    "adopt_rulebook_version": {"ru": "принять редакцию свода правил", "kk": "ережелер жинағының редакциясын қабылдау"},
     # roles
     "clerk": {"ru": "секретарь суда", "kk": "сот хатшысы"},
     "judge": {"ru": "судья", "kk": "судья"},
@@ -96,7 +125,7 @@ TERMS: dict[str, dict[str, str]] = {
 # Parameters whose values are vocabulary words (translated through TERMS).
 TERM_PARAMS = frozenset({
     "track", "harm", "allowed_harms", "allowed_tracks", "finding", "disposition", "kind", "allowed_kinds",
-    "head", "status", "specialty", "role", "allowed_roles", "target_track", "what", "other", "valid_to",
+    "head", "status", "specialty", "role", "allowed_roles", "target_track", "what", "other", "valid_to", "action",
 })
 
 

@@ -51,5 +51,5 @@ def may(role: str, action: str) -> bool:
 def ensure_permitted(actor: Actor, action: str) -> None:
     if not may(actor["role"], action):
         raise PermissionDenied(
-            code="R14.role_not_permitted", role=actor["role"], action=action.replace("_", " "), allowed_roles=sorted(PERMISSIONS[action])
+            code="R14.role_not_permitted", role=actor["role"], action=action, allowed_roles=sorted(PERMISSIONS[action])
         )

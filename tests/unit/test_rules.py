@@ -155,3 +155,15 @@ def test_what_is_not_an_amount_is_refused(given: object) -> None:
 def test_an_absurdly_large_amount_is_refused_as_money() -> None:
     with pytest.raises(InvalidMoney):
         money("1e30")
+
+
+def test_a_role_refusal_names_the_action_in_the_readers_language() -> None:
+    from domain.errors import PermissionDenied
+    from domain.messages import render
+    from domain.permissions import ensure_permitted
+
+    with pytest.raises(PermissionDenied) as refused:
+        ensure_permitted({"user": "analyst-1", "role": "analyst"}, "issue_ruling")
+    code, params = refused.value.code, refused.value.params
+    assert render(code, params, "en") == "A user acting as analyst may not issue ruling (allowed: judge)"
+    assert "«вынести решение»" in render(code, params, "ru") and "«шешім шығару»" in render(code, params, "kk")
