@@ -359,7 +359,10 @@ class Docket(Application[UUID]):
     def order_examination(self, docket_number: str, *, kind: str, questions: list[str], expert_ids: list[str], due_on: date, actor: Actor) -> Receipt:
         return self._case_command(
             "order_examination", docket_number, actor,
-            lambda case: case.order_examination(kind=kind, questions=questions, experts=[self.expert(e) for e in expert_ids], due_on=due_on, actor=actor),
+            lambda case: case.order_examination(
+                kind=kind, questions=questions, experts=[self.expert(e) for e in expert_ids], due_on=due_on, actor=actor,
+                non_working_days=self.rulebook_on(clock.today()).non_working_days,
+            ),
         )
 
     def submit_expert_report(self, docket_number: str, *, examination_id: str, received_on: date, standard_of_care_met: str, causation: str, harm_found: str, summary: str = "", document_id: str | None = None, actor: Actor) -> Receipt:

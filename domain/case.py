@@ -372,7 +372,9 @@ class Case(CourtAggregate):
 
     # --- expert examinations ---------------------------------------------------------------
 
-    def order_examination(self, *, kind: str, questions: list[str], experts: list[Expert], due_on: date, actor: Actor) -> str:
+    def order_examination(
+        self, *, kind: str, questions: list[str], experts: list[Expert], due_on: date, actor: Actor, non_working_days: frozenset[date] = frozenset()
+    ) -> str:
         rules.ensure_case_open(self, "order an examination")
         one_of(kind, EXAMINATION_KINDS, field="kind", what="kind of examination")
         if self.judge_id is None:
@@ -387,6 +389,7 @@ class Case(CourtAggregate):
         today = clock.today()
         if due_on <= today:
             raise InvalidValue("The report's due date must be after today", field="due_on")
+        due_on = rules.deadline_on_working_day(due_on, non_working_days)  # R17: the order states the working day it ends on
         for expert in experts:
             rules.ensure_expert_specialty(self.specialty, expert)
             rules.ensure_expert_independent(self, expert, today)

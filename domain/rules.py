@@ -76,7 +76,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "R15": ("Corrected dates stay in order with the case's other dates and in the docket number's year", ("ensure_correction_consistent",)),
     "R16": ("Appointed experts list the case's specialty or forensic medicine", ("ensure_expert_specialty",)),
     "R17": ("Deadlines ending on a weekend or a public holiday of Kazakhstan end on the next working day",
-            ("deadline_on_working_day", "RulebookVersion.appeal_deadline", "RulebookVersion.consideration_deadline")),
+            ("deadline_on_working_day", "RulebookVersion.appeal_deadline", "RulebookVersion.consideration_deadline", "Case.order_examination")),
 }
 
 # R1: which harms each track hears (DOMAIN.md section 1).

@@ -199,3 +199,14 @@ def test_a_respondent_specialist_with_another_certificate_is_no_conflict(court: 
     docket = court.file_assigned("civil", respondents=[HOSPITAL, SURGEON])
 
     assert order(court, docket, court.second_expert) == "EX1"
+
+
+def test_a_report_due_on_a_weekend_is_due_on_the_next_working_day(court: Court) -> None:
+    # R17: TODAY is Monday 3 March 2025; a due date on Saturday the 15th ends on Monday the 17th.
+    docket = court.file_assigned("civil")
+
+    order(court, docket, court.expert, due_on=date(2025, 3, 15))
+    order(court, docket, court.second_expert, due_on=date(2025, 3, 14))
+
+    examinations = court.app.case(docket).examinations
+    assert (examinations["EX1"]["due_on"], examinations["EX2"]["due_on"]) == (date(2025, 3, 17), date(2025, 3, 14))
