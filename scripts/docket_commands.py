@@ -235,7 +235,9 @@ def record_exported_sealed_cases(docket: Docket, case_ids: set[str]) -> None:
     from projections.accounts import AccountStore
     from projections.db import views_engine
 
-    store = AccountStore(views_engine(settings()))
+    current = settings()
+    schema.upgrade(current)  # the audit table, also where the read models were never built (as `import events` does)
+    store = AccountStore(views_engine(current))
     for case_id in sorted(case_ids):
         number = docket.repository.get(UUID(case_id)).docket_number
         store.record_sealed_view(number, username=OPERATOR["user"], role=OPERATOR["role"], court=None, page="cli:export events", remote_addr=None)
