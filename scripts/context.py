@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
+from datetime import date
 from typing import TYPE_CHECKING, TextIO
 
 from domain.application import Docket
@@ -58,3 +60,22 @@ class Progress:
         if self.enabled:
             self._draw("\n")
         return elapsed
+
+
+def iso_date(value: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
+    return number

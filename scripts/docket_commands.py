@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +15,7 @@ from domain.records import event_record, plain
 from domain.vocabulary import Actor, actor_for
 from projections import schema
 from scripts.cli import UsageError
-from scripts.context import Progress, document_store, open_docket, settings
+from scripts.context import Progress, document_store, iso_date, open_docket, positive_int, settings
 from scripts.rulebook_data import kz_non_working_days
 
 
@@ -30,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("docket_number")
     when = show.add_mutually_exclusive_group()
     when.add_argument("--version", type=int, help="as it stood after its N-th event")
-    when.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="as it stood at the end of that day (Asia/Almaty)")
+    when.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="as it stood at the end of that day (Asia/Almaty)")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.add_argument("--as", dest="as_user", metavar="USER", help="read as this web account (needed for a sealed case, R11; the view is recorded)")
     show.set_defaults(func=cmd_case_show)
@@ -41,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history.set_defaults(func=cmd_case_history)
     from scripts.act_commands import register_sheet
 
-    register_sheet(case_sub, _date)
+    register_sheet(case_sub, iso_date)
 
     export = subparsers.add_parser("export", help="export data")
     export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
@@ -57,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="load an export (medcourt export events) into a new, empty store, re-checking every rule and re-sealing the hash chains",
     )
     load.add_argument("--input", "-i", metavar="FILE", help="read FILE instead of standard input")
-    load.add_argument("--batch-size", type=_positive, default=2000, metavar="N", help="events per transaction (default 2000)")
+    load.add_argument("--batch-size", type=positive_int, default=2000, metavar="N", help="events per transaction (default 2000)")
     load.add_argument("--resume", action="store_true", help="continue an import that stopped: the events already stored must be the export's first ones")
     load.set_defaults(func=cmd_import_events)
 
@@ -68,23 +67,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     verify = subparsers.add_parser("verify", help="replay every aggregate and re-check every rule on the recorded history")
     verify.set_defaults(func=cmd_verify)
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a positive whole number")
-    return number
 
 
 def cmd_init(args: argparse.Namespace) -> int:

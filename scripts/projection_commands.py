@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -21,7 +20,7 @@ from projections.db import views_engine
 from projections.projector import DEFAULT_BATCH, PROJECTION_NAMES, Projector, unknown_projections
 from projections.settings import Settings
 from scripts.cli import UsageError
-from scripts.context import Progress, settings
+from scripts.context import Progress, iso_date, positive_int, settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,14 +30,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run = sub.add_parser("run", help="follow the event log and keep the read models current (polls; stop with Ctrl-C or SIGTERM)")
     run.add_argument("names", nargs="*", metavar="NAME", help=f"projections to run (default all: {', '.join(PROJECTION_NAMES)})")
     run.add_argument("--until-caught-up", action="store_true", help="stop once every projection has processed the whole log")
-    run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH, metavar="N", help=f"events per transaction (default {DEFAULT_BATCH})")
+    run.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH, metavar="N", help=f"events per transaction (default {DEFAULT_BATCH})")
     run.add_argument("--poll", type=_seconds, default=0.5, metavar="SECONDS", help="pause between looks at the log once caught up (default 0.5)")
     run.add_argument("--throttle", type=_seconds, default=0.0, metavar="SECONDS", help="pause after each batch, to ease the load on a busy database (default 0)")
     run.set_defaults(func=cmd_run)
 
     rebuild = sub.add_parser("rebuild", help="empty a projection (or all) and project the whole log again from position zero")
     rebuild.add_argument("names", nargs="*", metavar="NAME", help="projections to rebuild (default all)")
-    rebuild.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH, metavar="N", help=f"events per transaction (default {DEFAULT_BATCH})")
+    rebuild.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH, metavar="N", help=f"events per transaction (default {DEFAULT_BATCH})")
     rebuild.set_defaults(func=cmd_rebuild)
 
     status = sub.add_parser("status", help="each projection's position, the head of the log, and the lag")
@@ -58,12 +57,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     }
     for name, (description, breakdowns) in period_measures.items():
         measure = measures.add_parser(name, help=description)
-        measure.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD", help="first day of the period (court-local)")
-        measure.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD", help="last day of the period (court-local)")
+        measure.add_argument("--from", dest="start", type=iso_date, required=True, metavar="YYYY-MM-DD", help="first day of the period (court-local)")
+        measure.add_argument("--to", dest="end", type=iso_date, required=True, metavar="YYYY-MM-DD", help="last day of the period (court-local)")
         _common_stats_options(measure, breakdowns)
         measure.set_defaults(func=cmd_stats, measure=name)
     pending = measures.add_parser("pending", help="the pending caseload at a date and its age (CourTools 4)")
-    pending.add_argument("--at", type=_date, default=None, metavar="YYYY-MM-DD", help="the date (default: today at the court)")
+    pending.add_argument("--at", type=iso_date, default=None, metavar="YYYY-MM-DD", help="the date (default: today at the court)")
     _common_stats_options(pending, stats.PENDING_BREAKDOWNS)
     pending.set_defaults(func=cmd_stats, measure="pending")
 
@@ -80,23 +79,6 @@ def _common_stats_options(parser: argparse.ArgumentParser, breakdowns: tuple[str
     parser.add_argument("--format", choices=("json", "csv", "xlsx"), default="json", help="xlsx: an Excel workbook on standard output (redirect it to a file)")
     parser.add_argument("--public", action="store_true", help="suppress counts from 1 to 4 (as '<5'), the counts that would give them away and the figures built on them ('suppressed')")
     parser.add_argument("--no-catch-up", action="store_true", help="read the read models as they are, without first projecting new events")
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
-    return number
 
 
 def _seconds(value: str) -> float:

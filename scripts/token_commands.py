@@ -6,10 +6,10 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
-from scripts.context import settings
+from scripts.context import iso_date, settings
 
 if TYPE_CHECKING:
     from web.api.tokens import ApiToken, TokenStore
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create = sub.add_parser("create", help="create a token acting as USER (with USER's role and court); prints it once")
     create.add_argument("--user", required=True, metavar="USERNAME", help="the user the token acts as")
     create.add_argument("--name", default="", help="what the token is for, e.g. the client program (default: 'API client')")
-    create.add_argument("--expires", type=_date, default=None, metavar="YYYY-MM-DD", help="last day the token works (default: until revoked)")
+    create.add_argument("--expires", type=iso_date, default=None, metavar="YYYY-MM-DD", help="last day the token works (default: until revoked)")
     create.set_defaults(func=cmd_create)
 
     listing = sub.add_parser("list", help="tokens, newest first (never the tokens themselves)")
@@ -34,13 +34,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     revoke = sub.add_parser("revoke", help="revoke a token by its id or prefix (as `token list` shows them)")
     revoke.add_argument("token", metavar="ID|PREFIX")
     revoke.set_defaults(func=cmd_revoke)
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
 def _store() -> TokenStore:
