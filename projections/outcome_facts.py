@@ -21,6 +21,7 @@ reads rows whose number grows with the calendar and the courts, not with the doc
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -32,8 +33,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.case import Case
-from projections.base import Projection
-from projections.tables import stat_cases, stat_outcomes
+from projections.base import Projection, local_day, tiyn
+from projections.section_facts import SECTION_COLUMNS, SectionFact, section_facts
+from projections.tables import HEADS, stat_cases, stat_outcomes, stat_sections
 
 Fact = tuple[str, str, str, str, str, str, str, str, int]
 """(day, kind, court, track, specialty, judge_id, disposition, finding, days): the key of a ``stat_outcomes`` row."""
@@ -60,7 +62,7 @@ def case_facts(state: dict[str, Any]) -> Counter[Fact]:
     for _version, reopened_on in state["reopenings"]:
         add(reopened_on, "reopened")
     rulings = state["rulings"]
-    for index, (_version, decided_on, disposition, finding, ruling_judge) in enumerate(rulings):
+    for index, (_version, decided_on, disposition, finding, ruling_judge, *_details) in enumerate(rulings):
         add(decided_on, "ruling", ruling_judge or NONE, disposition, finding or NONE)
         if index == 0:
             days = (date.fromisoformat(decided_on) - date.fromisoformat(received)).days
@@ -85,11 +87,14 @@ class OutcomeFactsProjection(Projection):
     def __init__(self) -> None:
         super().__init__()
         self.deltas: Counter[Fact] = Counter()
+        self.section_deltas: Counter[SectionFact] = Counter()
 
     def project(self, session: Session, events: Sequence[tuple[int, Any]]) -> None:
         self.deltas = Counter()
+        self.section_deltas = Counter()
         super().project(session, events)
-        self._add_deltas(session)
+        self._add_deltas(session, stat_outcomes, FACT_COLUMNS, self.deltas)
+        self._add_deltas(session, stat_sections, SECTION_COLUMNS, self.section_deltas)
 
     def prepare(self, events: Sequence[tuple[int, Any]]) -> None:
         created = {str(e.originator_id) for _, e in events if isinstance(e, Case.CaseFiled)}
@@ -106,35 +111,41 @@ class OutcomeFactsProjection(Projection):
         row = self.buffer(stat_cases).get(self.db, str(event.originator_id))
         if row is None:
             raise LookupError(f"Event {type(event).__qualname__} for a case the projection never saw filed ({event.originator_id})")
-        state = {**row["state"], "rulings": [list(r) for r in row["state"]["rulings"]], "reopenings": [list(o) for o in row["state"]["reopenings"]]}
+        # A deep copy (through JSON's types) so the stored facts are compared with the state as it was.
+        state = json.loads(json.dumps(row["state"]))
         change(state)
         self._store(row, state)
 
     def _store(self, row: dict[str, Any], state: dict[str, Any]) -> None:
         old = Counter({tuple(fact[:-1]): fact[-1] for fact in row["state"].get("facts", [])})
+        old_sections = Counter({tuple(fact[:-1]): fact[-1] for fact in row["state"].get("section_facts", [])})
         state.pop("facts", None)
+        state.pop("section_facts", None)
         new = case_facts(state)
+        new_sections = section_facts(state, HEADS)
         self.deltas.update(new)
         self.deltas.subtract(old)
+        self.section_deltas.update(new_sections)
+        self.section_deltas.subtract(old_sections)
         state["facts"] = [[*fact, n] for fact, n in sorted(new.items())]
+        state["section_facts"] = [[*fact, n] for fact, n in sorted(new_sections.items()) if n]
         self.buffer(stat_cases).update(row, state=state)
 
-    def _add_deltas(self, session: Session) -> None:
-        """Add the batch's differences to ``stat_outcomes`` (one upsert), then drop rows that came to zero."""
-        changed: list[dict[str, Any]] = [dict(zip(FACT_COLUMNS, fact, strict=True), n=n) for fact, n in sorted(self.deltas.items()) if n]
+    @staticmethod
+    def _add_deltas(session: Session, table: Any, columns: Sequence[str], deltas: Counter[Any]) -> None:
+        """Add the batch's differences to ``table`` (one upsert), then drop rows that came to zero."""
+        changed: list[dict[str, Any]] = [dict(zip(columns, fact, strict=True), n=n) for fact, n in sorted(deltas.items()) if n]
         if not changed:
             return
         for row in changed:
             row["day"] = date.fromisoformat(row["day"])
         connection = session.connection()
         insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-        statement = insert(stat_outcomes)
-        connection.execute(
-            statement.on_conflict_do_update(index_elements=list(FACT_COLUMNS), set_={"n": stat_outcomes.c.n + statement.excluded.n}), changed
-        )
-        # A pending change may have come to zero from either side (-1 then +1 on the same day and dimensions).
-        where = and_(*(stat_outcomes.c[name] == bindparam(f"k_{name}") for name in FACT_COLUMNS), stat_outcomes.c.n == 0)
-        connection.execute(delete(stat_outcomes).where(where), [{f"k_{name}": row[name] for name in FACT_COLUMNS} for row in changed])
+        statement = insert(table)
+        connection.execute(statement.on_conflict_do_update(index_elements=list(columns), set_={"n": table.c.n + statement.excluded.n}), changed)
+        # A change may have come to zero from either side (-1 then +1 on the same day and dimensions).
+        where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in columns), table.c.n == 0)
+        connection.execute(delete(table).where(where), [{f"k_{name}": row[name] for name in columns} for row in changed])
 
     # --- events ------------------------------------------------------------------------------------------
 
@@ -147,15 +158,24 @@ class OutcomeFactsProjection(Projection):
         state = {
             "court": event.court, "track": event.track, "specialty": event.specialty, "received_on": _iso(event.received_on),
             "judge": None, "rulings": [], "reopenings": [],
+            "claimed": {head: tiyn(event.claimed.get(head)) or 0 for head in HEADS}, "exams": {}, "hearings": {}, "mediations": {}, "appeals": {},
         }
         row = self.buffer(stat_cases).insert(case_id=str(event.originator_id), state={"facts": []})
         self._store(row, state)
 
     @process_event.register
     def _corrected(self, event: Case.DocketEntryCorrected, position: int) -> None:
-        if event.entry_type != "CaseFiled" or not {"received_on", "specialty"} & set(event.corrections):
-            return
         corrections = event.corrections
+        if event.entry_type == "ExpertReportSubmitted" and "received_on" in corrections:
+            def report(state: dict[str, Any]) -> None:
+                for exam in state["exams"].values():
+                    if exam["reported_version"] == event.corrects_version:
+                        exam["received_on"] = _iso(corrections["received_on"])
+
+            self._change(event, report)
+            return
+        if event.entry_type != "CaseFiled" or not {"received_on", "specialty"} & set(corrections):
+            return
 
         def change(state: dict[str, Any]) -> None:
             if "received_on" in corrections:
@@ -175,12 +195,93 @@ class OutcomeFactsProjection(Projection):
 
     @process_event.register
     def _ruling_issued(self, event: Case.RulingIssued, position: int) -> None:
-        ruling = [event.originator_version, _iso(event.decided_on), event.disposition, event.finding, event.judge_id]
+        details = {
+            "id": event.ruling_id, "awarded": {head: tiyn(event.compensation.get(head)) or 0 for head in HEADS},
+            "payable": {head: tiyn(event.payable.get(head)) or 0 for head in HEADS}, "insurer": tiyn(event.insurer_compensation) or 0,
+        }
+        ruling = [event.originator_version, _iso(event.decided_on), event.disposition, event.finding, event.judge_id, details]
         self._change(event, lambda state: state["rulings"].append(ruling))
+
+    @process_event.register
+    def _examination_ordered(self, event: Case.ExpertExaminationOrdered, position: int) -> None:
+        def change(state: dict[str, Any]) -> None:
+            state["exams"][event.examination_id] = {
+                "ordered_on": _iso(event.ordered_on), "due_on": _iso(event.due_on), "judge": state["judge"],
+                "experts": [expert["id"] for expert in event.experts], "status": "ordered", "received_on": None, "withdrawn_on": None,
+                "reported_version": None, "care": None,
+            }
+
+        self._change(event, change)
+
+    @process_event.register
+    def _report_submitted(self, event: Case.ExpertReportSubmitted, position: int) -> None:
+        def change(state: dict[str, Any]) -> None:
+            state["exams"][event.examination_id].update(
+                status="reported", received_on=_iso(event.received_on), reported_version=event.originator_version, care=event.standard_of_care_met,
+            )
+
+        self._change(event, change)
+
+    @process_event.register
+    def _examination_withdrawn(self, event: Case.ExpertExaminationWithdrawn, position: int) -> None:
+        # The event states no date: the day it was recorded at the court is the day of withdrawal (as the case file has it).
+        withdrawn_on = local_day(event.timestamp).isoformat()
+        self._change(event, lambda state: state["exams"][event.examination_id].update(status="withdrawn", withdrawn_on=withdrawn_on))
+
+    @process_event.register
+    def _hearing_scheduled(self, event: Case.HearingScheduled, position: int) -> None:
+        def change(state: dict[str, Any]) -> None:
+            state["hearings"][event.hearing_id] = {
+                "starts_on": local_day(event.starts_at).isoformat(), "judge": state["judge"], "reschedulings": 0, "status": "scheduled",
+            }
+
+        self._change(event, change)
+
+    @process_event.register
+    def _hearing_rescheduled(self, event: Case.HearingRescheduled, position: int) -> None:
+        def change(state: dict[str, Any]) -> None:
+            hearing = state["hearings"][event.hearing_id]
+            hearing.update(starts_on=local_day(event.starts_at).isoformat(), reschedulings=hearing["reschedulings"] + 1)
+
+        self._change(event, change)
+
+    @process_event.register
+    def _hearing_held(self, event: Case.HearingHeld, position: int) -> None:
+        self._change(event, lambda state: state["hearings"][event.hearing_id].update(status="held"))
+
+    @process_event.register
+    def _hearing_cancelled(self, event: Case.HearingCancelled, position: int) -> None:
+        self._change(event, lambda state: state["hearings"][event.hearing_id].update(status="cancelled"))
+
+    @process_event.register
+    def _mediation_referred(self, event: Case.MediationReferred, position: int) -> None:
+        mediation = {"mediator": event.mediator_id, "referred_on": _iso(event.referred_on), "concluded_on": None, "outcome": None}
+        self._change(event, lambda state: state["mediations"].update({event.mediation_id: mediation}))
+
+    @process_event.register
+    def _mediation_concluded(self, event: Case.MediationConcluded, position: int) -> None:
+        self._change(event, lambda state: state["mediations"][event.mediation_id].update(outcome=event.outcome, concluded_on=_iso(event.concluded_on)))
+
+    @process_event.register
+    def _appeal_filed(self, event: Case.AppealFiled, position: int) -> None:
+        def change(state: dict[str, Any]) -> None:
+            # Against the case's latest ruling, as the case file records it.
+            latest = state["rulings"][-1][5]["id"] if state["rulings"] else None
+            state["appeals"][event.appeal_id] = {"ruling": latest, "filed_on": _iso(event.filed_on), "decided_on": None, "outcome": None}
+
+        self._change(event, change)
+
+    @process_event.register
+    def _appeal_decided(self, event: Case.AppealDecided, position: int) -> None:
+        self._change(event, lambda state: state["appeals"][event.appeal_id].update(outcome=event.outcome, decided_on=_iso(event.decided_on)))
 
     @process_event.register
     def _reopened(self, event: Case.CaseReopened, position: int) -> None:
         self._change(event, lambda state: state["reopenings"].append([event.originator_version, _iso(event.reopened_on)]))
 
 
-_SHOWN = (Case.DocketEntryCorrected, Case.JudgeAssigned, Case.JudgeRecused, Case.RulingIssued, Case.CaseReopened)
+_SHOWN = (
+    Case.DocketEntryCorrected, Case.JudgeAssigned, Case.JudgeRecused, Case.RulingIssued, Case.CaseReopened, Case.ExpertExaminationOrdered,
+    Case.ExpertReportSubmitted, Case.ExpertExaminationWithdrawn, Case.HearingScheduled, Case.HearingRescheduled, Case.HearingHeld,
+    Case.HearingCancelled, Case.MediationReferred, Case.MediationConcluded, Case.AppealFiled, Case.AppealDecided,
+)

@@ -336,6 +336,25 @@ stat_outcomes = Table(
     Index("ix_stat_outcomes_kind_day", "kind", "day"),
 )
 
+stat_sections = Table(
+    "stat_sections",
+    metadata,
+    # The other sections' facts (projections/section_facts.py): by day and the dimensions each is attributed to.
+    Column("day", Date, primary_key=True),
+    Column("kind", String(12), primary_key=True),  # x_ordered, x_reported, x_missing, h_dated, m_referred, ... (section_facts)
+    Column("court", String(3), primary_key=True),
+    Column("track", String(16), primary_key=True),
+    Column("specialty", String(40), primary_key=True),
+    Column("judge_id", String(36), primary_key=True),  # "" : no judge
+    Column("finding", String(20), primary_key=True),  # of the ruling counted (or appealed against); "" : none
+    Column("actor", String(36), primary_key=True),  # an expert or mediator; "" : the examination itself, or none
+    Column("label", String(20), primary_key=True),  # an outcome, a head of compensation, "late"; "" : none
+    Column("value", BigInteger, primary_key=True),  # days, an amount in tiyn or a day's ordinal (exact medians); else 0
+    Column("bound", Integer, primary_key=True),  # a claim's earliest earlier merits ruling on or after its day (ordinal); else 0
+    Column("n", BigInteger, nullable=False),  # how many, or an amount in tiyn; a change: +1 or -1, summed
+    Index("ix_stat_sections_kind_day", "kind", "day"),
+)
+
 tracking_statistics = _tracking("tracking_statistics")
 
 # --- which projection owns what ------------------------------------------------------------------------------
@@ -344,7 +363,7 @@ PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "cases": (cases, case_parties, examinations, examination_experts, hearings, mediations, rulings, appeals, reopenings),
     "timeline": (case_events,),
     "registry": (judges, judge_certifications, experts, expert_specialties, expert_affiliations, mediators),
-    "statistics": (stat_cases, stat_outcomes),
+    "statistics": (stat_cases, stat_outcomes, stat_sections),
 }
 TRACKING_TABLES: dict[str, Table] = {
     "cases": tracking_cases,

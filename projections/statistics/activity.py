@@ -1,16 +1,18 @@
-"""Expert examinations, hearings and mediation."""
+"""Expert examinations, hearings and mediation, from the statistics projection's section facts."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, FromClause, and_, func, or_, select
+from sqlalchemy import Connection, select
 
 from domain.vocabulary import MEDIATION_OUTCOMES
 from projections import tables as t
-from projections.statistics.core import CASE_KEYS, NO_FILTERS, FilterArg, Filters, Groups, _as_of_ends, _grouped, mean, median, p90, rate
+from projections.section_facts import EXAM_MISSING, EXAM_ORDERED, EXAM_REPORTED, HEARING, MEDIATION_CONCLUDED, MEDIATION_REFERRED
+from projections.statistics.core import NO_FILTERS, FilterArg, Filters, Groups, histogram_mean, histogram_median, histogram_p90, rate
+from projections.statistics.facts import S, running, summed
 from projections.statistics.shape import _measure
 from projections.statistics.suppression import Relation
 
@@ -33,39 +35,22 @@ def _expert_group() -> dict[str, Any]:
 
 
 def _experts(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
-    keys: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "judge": t.examinations.c.judge_id, "expert": t.examination_experts.c.expert_id}
-    source: FromClause = t.examinations.join(t.cases, t.examinations.c.case_id == t.cases.c.case_id)
-    if by == "expert":
-        source = source.join(
-            t.examination_experts,
-            and_(t.examination_experts.c.case_id == t.examinations.c.case_id, t.examination_experts.c.examination_id == t.examinations.c.examination_id),
-        )
     groups: Groups = defaultdict(_expert_group)
-    exams = t.examinations.c
-    for key, n in _grouped(conn, by, keys, source, [exams.ordered_on.between(start, end)], filters=filters, dated=exams.ordered_on):
+    for key, n in summed(conn, [EXAM_ORDERED], start, end, by, filters, actors=True):
         groups[key]["ordered"] += n
-    reported = [exams.status == "reported", exams.received_on.between(start, end)]
-    turnaround: dict[str, list[int]] = defaultdict(list)
-    for key, ordered_on, due_on, received_on in _grouped(
-        conn, by, keys, source, reported, exams.ordered_on, exams.due_on, exams.received_on, count=False, filters=filters, dated=exams.received_on
-    ):
-        turnaround[key].append((received_on - ordered_on).days)
-        groups[key]["reported"] += 1
-        groups[key]["reported_late"] += received_on > due_on
+    turnaround: dict[str, Counter[int]] = defaultdict(Counter)
+    for key, late, days, n in summed(conn, [EXAM_REPORTED], start, end, by, filters, S.label, S.value, actors=True):
+        turnaround[key][int(days)] += n
+        groups[key]["reported"] += n
+        groups[key]["reported_late"] += n if late else 0
     # Still missing at the end of the period (of each part), past the due date: ordered by
-    # then, neither reported nor withdrawn by then.
-    for part, _part_start, part_end in _as_of_ends(start, end, by):
-        missing = [
-            exams.ordered_on <= part_end,
-            exams.due_on < part_end,
-            or_(exams.received_on.is_(None), exams.received_on > part_end),
-            or_(exams.withdrawn_on.is_(None), exams.withdrawn_on > part_end),
-        ]
-        for key, n in _grouped(conn, None if part else by, keys, source, missing, filters=filters):
-            groups[part or key]["missing_overdue_at_end"] += n
+    # then, neither reported nor withdrawn by then (a running sum of its starts and stops).
+    for key, n in running(conn, EXAM_MISSING, start, end, by, filters, actors=True):
+        groups[key]["missing_overdue_at_end"] += n
     for key, group in groups.items():
-        values = turnaround.get(key, [])
-        group.update(median_turnaround_days=median(values), mean_turnaround_days=mean(values), p90_turnaround_days=p90(values))
+        histogram = turnaround.get(key, Counter())
+        group.update(median_turnaround_days=histogram_median(histogram), mean_turnaround_days=histogram_mean(histogram),
+                     p90_turnaround_days=histogram_p90(histogram))
         group["late_rate"] = rate(group["reported_late"], group["reported"])
         group["overdue"] = group["reported_late"] + group["missing_overdue_at_end"]
     return dict(groups)
@@ -82,8 +67,7 @@ def experts(
     result = _measure("experts", _experts, _expert_group, conn, start, end, by, filters, public, EXPERT_BREAKDOWNS, EXPERT_COUNTS, EXPERT_BASIS,
                       EXPERT_RELATIONS)
     if by == "expert":
-        ee = t.examination_experts
-        names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(ee.c.expert_id, func.max(ee.c.expert_name)).group_by(ee.c.expert_id))}
+        names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(t.experts.c.expert_id, t.experts.c.name))}
         for group in result["groups"]:
             group["label"] = names.get(group["key"], group["key"])
     return result
@@ -101,17 +85,12 @@ def _hearing_group() -> dict[str, Any]:
 
 
 def _hearings(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
-    keys: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "court": t.hearings.c.court, "judge": t.hearings.c.judge_id}
-    source = t.hearings.join(t.cases, t.hearings.c.case_id == t.cases.c.case_id)
     groups: Groups = defaultdict(_hearing_group)
-    on_days = t.hearings.c.starts_on.between(start, end)
-    for key, status, reschedule_count, n in _grouped(
-        conn, by, keys, source, [on_days], t.hearings.c.status, t.hearings.c.reschedule_count, filters=filters, dated=t.hearings.c.starts_on
-    ):
+    for key, status, reschedule_count, n in summed(conn, [HEARING], start, end, by, filters, S.label, S.value):
         group = groups[key]
         if status == "held":
             group["held"] += n
-            group["reschedulings"] += reschedule_count * n
+            group["reschedulings"] += int(reschedule_count) * n
             if reschedule_count == 0:
                 group["held_as_first_scheduled"] += n
         elif status == "cancelled":
@@ -145,24 +124,17 @@ def _mediation_group() -> dict[str, Any]:
 
 
 def _mediation(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
-    keys: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "mediator": t.mediations.c.mediator_id}
-    source = t.mediations.join(t.cases, t.mediations.c.case_id == t.cases.c.case_id)
     groups: Groups = defaultdict(_mediation_group)
-    referred = t.mediations.c.referred_on
-    for key, n in _grouped(conn, by, keys, source, [referred.between(start, end)], filters=filters, dated=referred):
+    for key, n in summed(conn, [MEDIATION_REFERRED], start, end, by, filters):
         groups[key]["referred"] += n
-    durations: dict[str, list[int]] = defaultdict(list)
-    concluded = [t.mediations.c.concluded_on.between(start, end)]
-    for key, outcome, referred_on, concluded_on in _grouped(
-        conn, by, keys, source, concluded, t.mediations.c.outcome, t.mediations.c.referred_on, t.mediations.c.concluded_on, count=False, filters=filters,
-        dated=t.mediations.c.concluded_on
-    ):
-        groups[key]["concluded"] += 1
-        groups[key]["outcomes"][outcome] += 1
-        durations[key].append((concluded_on - referred_on).days)
+    durations: dict[str, Counter[int]] = defaultdict(Counter)
+    for key, outcome, days, n in summed(conn, [MEDIATION_CONCLUDED], start, end, by, filters, S.label, S.value):
+        groups[key]["concluded"] += n
+        groups[key]["outcomes"][outcome] += n
+        durations[key][int(days)] += n
     for key, group in groups.items():
         group["success_rate"] = rate(group["outcomes"]["settled"], group["concluded"])
-        group["median_days_to_conclusion"] = median(durations.get(key, []))
+        group["median_days_to_conclusion"] = histogram_median(durations.get(key, Counter()))
     return dict(groups)
 
 
@@ -175,8 +147,7 @@ def mediation(
     result = _measure("mediation", _mediation, _mediation_group, conn, start, end, by, filters, public, MEDIATION_BREAKDOWNS, MEDIATION_COUNTS, MEDIATION_BASIS,
                       MEDIATION_RELATIONS)
     if by == "mediator":
-        m = t.mediations
-        names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(m.c.mediator_id, func.max(m.c.mediator_name)).group_by(m.c.mediator_id))}
+        names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(t.mediators.c.mediator_id, t.mediators.c.name))}
         for group in result["groups"]:
             group["label"] = names.get(group["key"], group["key"])
     return result

@@ -5,14 +5,13 @@ from __future__ import annotations
 import calendar
 import math
 import statistics as pystats
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, FromClause, and_, exists, extract, func, select
-from sqlalchemy.sql import Select
+from sqlalchemy import ColumnElement, Connection, select
 
 from projections import tables as t
 
@@ -82,20 +81,35 @@ def rate(part: int, whole: int) -> float | None:
     return None if not whole else round(100 * part / whole, 2)
 
 
-def median(values: Sequence[int]) -> float | None:
-    return None if not values else round(float(pystats.median(values)), 1)
+def _histogram_rank(histogram: Mapping[int, int], rank: int) -> int:
+    """The value at 1-based ``rank`` of the sorted values a histogram (value -> how many) counts."""
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} beyond {seen} values")
 
 
-def mean(values: Sequence[int]) -> float | None:
-    return None if not values else round(sum(values) / len(values), 1)
-
-
-def p90(values: Sequence[int]) -> int | None:
-    """The nearest-rank 90th percentile."""
-    if not values:
+def histogram_median(histogram: Mapping[int, int]) -> float | None:
+    """``statistics.median`` of the values a histogram counts, exactly (the mean of the two middle ones for an even count)."""
+    total = sum(histogram.values())
+    if not total:
         return None
-    ordered = sorted(values)
-    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+    low, high = _histogram_rank(histogram, (total + 1) // 2), _histogram_rank(histogram, total // 2 + 1)
+    return round(float(pystats.median([low, high])), 1)
+
+
+def histogram_p90(histogram: Mapping[int, int]) -> int | None:
+    """The 90th percentile (nearest rank) of the values a histogram counts."""
+    total = sum(histogram.values())
+    return None if not total else _histogram_rank(histogram, math.ceil(0.9 * total))
+
+
+def histogram_mean(histogram: Mapping[int, int]) -> float | None:
+    """The mean of the values a histogram counts, to one place."""
+    total = sum(histogram.values())
+    return None if not total else round(sum(value * n for value, n in histogram.items()) / total, 1)
 
 
 def period_days(start: date, end: date) -> int:
@@ -134,51 +148,6 @@ def _key_value(by: str | None, value: Any) -> str:
 # --- query helpers ------------------------------------------------------------------------------------------------
 
 
-def _grouped(conn: Connection, by: str | None, keys: Mapping[str, ColumnElement[Any]], source: FromClause,
-             where: Iterable[ColumnElement[bool]], *columns: ColumnElement[Any], count: bool = True,
-             filters: Filters = NO_FILTERS, dated: ColumnElement[Any] | None = None) -> list[tuple[Any, ...]]:
-    """Rows of (group key, *columns[, count]) from ``source`` that pass ``filters`` (on the same
-    columns as the breakdowns by them); grouped by key and columns when counting. For a
-    breakdown by year or month the key is the part of the period ``dated`` falls in (the
-    query groups by its year and month; ``where`` keeps the period), so one query serves
-    every part."""
-    key: list[ColumnElement[Any]] = []
-    if by in TIME_BREAKDOWNS:
-        if dated is None:
-            raise ValueError(f"a breakdown by {by} needs the date each row is counted at")
-        key.append(extract("year", dated))
-        if by == "month":
-            key.append(extract("month", dated))
-    elif by is not None:
-        key = [keys[by]]
-    selected: list[ColumnElement[Any]] = key + list(columns)
-    conditions = [*where, *filters.conditions(keys)]
-    statement: Select[Any] = select(*selected, *([func.count()] if count else [])).select_from(source).where(*conditions)
-    if count and selected:
-        statement = statement.group_by(*selected)
-    rows = []
-    for row in conn.execute(statement):
-        values = tuple(row)
-        if not key:
-            rows.append((ALL, *values))
-        elif by == "year":
-            rows.append((f"{int(values[0])}", *values[1:]))
-        elif by == "month":
-            rows.append((f"{int(values[0])}-{int(values[1]):02d}", *values[2:]))
-        else:
-            rows.append((_key_value(by, values[0]), *values[1:]))
-    return rows
-
-
-def _as_of_ends(start: date, end: date, by: str | None) -> list[tuple[str | None, date, date]]:
-    """What figures "as of the end" are counted for: each part of a breakdown by year or month
-    (its key, start and end; counted without a breakdown), else the whole period (key None:
-    counted with the breakdown)."""
-    if by in TIME_BREAKDOWNS:
-        return [(key, part_start, part_end) for key, part_start, part_end in split_period(start, end, str(by))]
-    return [(None, start, end)]
-
-
 def _span(start: date, end: date, by: str | None, key: str) -> tuple[date, date]:
     """The period a group covers: its part for a breakdown by year or month, else the whole."""
     if by in TIME_BREAKDOWNS:
@@ -189,25 +158,6 @@ def _span(start: date, end: date, by: str | None, key: str) -> tuple[date, date]
         following = date(year + (month == 12), month % 12 + 1, 1)
         return max(start, date(year, month, 1)), min(end, following - timedelta(days=1))
     return start, end
-
-
-def pending_condition(at: date) -> ColumnElement[bool]:
-    """Cases pending at the end of ``at``: received by then, and no ruling dated by then and
-    recorded after the latest (re)opening dated by then, i.e. no such ruling that a (re)opening
-    dated by then was recorded after (written so, the database anti-joins instead of taking a
-    maximum for every ruling)."""
-    reopened_after = exists().where(
-        t.reopenings.c.case_id == t.rulings.c.case_id, t.reopenings.c.reopened_on <= at, t.reopenings.c.version > t.rulings.c.version
-    )
-    closed = exists().where(t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.decided_on <= at, ~reopened_after)
-    return and_(t.cases.c.received_on <= at, ~closed)
-
-
-CASE_KEYS: dict[str, ColumnElement[Any]] = {
-    "track": t.cases.c.track, "court": t.cases.c.court, "specialty": t.cases.c.specialty, "judge": t.cases.c.judge_id,
-}
-RULING_KEYS: dict[str, ColumnElement[Any]] = {**CASE_KEYS, "judge": t.rulings.c.judge_id, "finding": t.rulings.c.finding}
-_CASE_RULINGS = t.rulings.join(t.cases, t.rulings.c.case_id == t.cases.c.case_id)
 
 
 def _judge_names(conn: Connection) -> dict[str, str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-import statistics as pystats
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -13,12 +11,11 @@ from sqlalchemy import ColumnElement, Connection, extract, func, select
 
 from domain.vocabulary import DISPOSITIONS, FINDINGS, MERITS_DISPOSITIONS
 from projections import tables as t
+from projections.section_facts import PENDING_AGE
 from projections.statistics.core import (
-    _CASE_RULINGS,
     AGE_BANDS,
     ALL,
     BREAKDOWNS,
-    CASE_KEYS,
     NO_FILTERS,
     TIME_BREAKDOWNS,
     UNASSIGNED,
@@ -26,19 +23,18 @@ from projections.statistics.core import (
     FilterArg,
     Filters,
     Groups,
-    _grouped,
     _judge_names,
     _key_value,
     _span,
     check_public,
-    median,
-    p90,
-    pending_condition,
+    histogram_median,
+    histogram_p90,
     period_days,
     quarter_of,
     rate,
     split_period,
 )
+from projections.statistics.facts import S, running
 from projections.statistics.shape import _measure
 from projections.statistics.suppression import Relation, suppress
 
@@ -102,31 +98,6 @@ def _fact_key(by: str | None, values: Sequence[Any]) -> str:
     if by == "month":
         return f"{int(values[0])}-{int(values[1]):02d}"
     return _key_value(by, values[0] or None)
-
-
-def _histogram_rank(histogram: Mapping[int, int], rank: int) -> int:
-    """The value at 1-based ``rank`` of the sorted values a histogram (value -> how many) counts."""
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    raise ValueError(f"rank {rank} beyond {seen} values")
-
-
-def histogram_median(histogram: Mapping[int, int]) -> float | None:
-    """``median`` of the values a histogram counts, exactly (the mean of the two middle ones for an even count)."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    low, high = _histogram_rank(histogram, (total + 1) // 2), _histogram_rank(histogram, total // 2 + 1)
-    return round(float(pystats.median([low, high])), 1)
-
-
-def histogram_p90(histogram: Mapping[int, int]) -> int | None:
-    """``p90`` (nearest rank) of the values a histogram counts."""
-    total = sum(histogram.values())
-    return None if not total else _histogram_rank(histogram, math.ceil(0.9 * total))
 
 
 def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
@@ -199,45 +170,17 @@ def _pending_counts(conn: Connection, start: date, end: date, by: str | None, fi
 
 
 def pending_at(conn: Connection, days: Sequence[date], filters: Filters = NO_FILTERS) -> dict[date, int]:
-    """How many cases were pending at the end of each of ``days``: ``pending_condition`` for many
-    days at once, in one pass over the cases' receipts, rulings and reopenings rather than one
-    query a day. Whether a case is pending changes only on its own dates (receipt, rulings,
-    reopenings), so the rule is applied on those dates and counted up to each day."""
+    """How many cases were pending at the end of each of ``days``: the running sum of the
+    statistics projection's pending changes (+1 when a case becomes pending, -1 when it stops)."""
     if not days:
         return {}
-    last = max(days)
-    cases = t.cases.c
-    kept = [cases.received_on <= last, *filters.conditions(CASE_KEYS)]
-    received: dict[str, date] = {case_id: on for case_id, on in conn.execute(select(cases.case_id, cases.received_on).where(*kept))}
-    rulings: dict[str, list[tuple[int, date]]] = defaultdict(list)
-    r = t.rulings.c
-    for case_id, version, decided_on in conn.execute(select(r.case_id, r.version, r.decided_on).select_from(_CASE_RULINGS).where(r.decided_on <= last, *kept)):
-        rulings[case_id].append((version, decided_on))
-    reopenings: dict[str, list[tuple[int, date]]] = defaultdict(list)
-    o = t.reopenings.c
-    source = t.reopenings.join(t.cases, o.case_id == cases.case_id)
-    for case_id, version, reopened_on in conn.execute(select(o.case_id, o.version, o.reopened_on).select_from(source).where(o.reopened_on <= last, *kept)):
-        reopenings[case_id].append((version, reopened_on))
-    changes: dict[date, int] = defaultdict(int)
-    for case_id, received_on in received.items():
-        case_rulings = rulings.get(case_id, [])
-        case_reopenings = reopenings.get(case_id, [])
-        was_pending = False
-        for day in sorted({received_on, *(d for _, d in case_rulings), *(d for _, d in case_reopenings)}):
-            if day < received_on:
-                continue
-            opening = max((version for version, on in case_reopenings if on <= day), default=1)
-            is_pending = not any(on <= day and version > opening for version, on in case_rulings)
-            if is_pending != was_pending:
-                changes[day] += 1 if is_pending else -1
-                was_pending = is_pending
+    pending = [_F.kind == "pending", _F.day <= max(days), *_fact_conditions(filters)]
+    changes = conn.execute(select(_F.day, func.sum(_F.n)).where(*pending).group_by(_F.day).order_by(_F.day)).all()
     result: dict[date, int] = {}
-    running = 0
-    pending_changes = sorted(changes.items())
-    index = 0
+    running = index = 0
     for day in sorted(set(days)):
-        while index < len(pending_changes) and pending_changes[index][0] <= day:
-            running += pending_changes[index][1]
+        while index < len(changes) and changes[index][0] <= day:
+            running += int(changes[index][1])
             index += 1
         result[day] = running
     return result
@@ -288,22 +231,24 @@ def pending(
             raise ValueError(f"public statistics count the pending caseload at the end of a calendar quarter, not on {at.isoformat()}")
         check_public(*quarter_of(at), by)
     chosen = Filters.of(filters)
-    ages: dict[str, list[int]] = defaultdict(list)
-    for key, received_on in _grouped(conn, by, CASE_KEYS, t.cases, [pending_condition(at)], t.cases.c.received_on, count=False, filters=chosen):
-        ages[key].append((at - received_on).days)
+    # The pending caseload by the day each case was received (the running sum of the changes up
+    # to ``at``), so ages are exact: a histogram of days since receipt.
+    ages: dict[str, Counter[int]] = defaultdict(Counter)
+    for key, received, n in running(conn, PENDING_AGE, at, at, by, chosen, S.value):
+        ages[key][at.toordinal() - int(received)] += n
     if by is None:
-        ages.setdefault(ALL, [])
+        ages.setdefault(ALL, Counter())
     labels = _judge_names(conn) if by == "judge" else {}
     result = []
     for key in sorted(ages):
-        values = ages[key]
+        histogram = ages[key]
         group: dict[str, Any] = {"key": key}
         if by == "judge":
             group["label"] = labels.get(key, "Unassigned" if key == UNASSIGNED else key)
         group.update(_pending_group())
-        group["pending"] = len(values)
-        for days in values:
-            group["age_bands"][age_band(days)] += 1
-        group.update(median_age_days=median(values), p90_age_days=p90(values), oldest_age_days=max(values, default=None))
+        group["pending"] = sum(histogram.values())
+        for days, n in histogram.items():
+            group["age_bands"][age_band(days)] += n
+        group.update(median_age_days=histogram_median(histogram), p90_age_days=histogram_p90(histogram), oldest_age_days=max(histogram, default=None))
         result.append(suppress(group, PENDING_COUNTS, PENDING_BASIS, PENDING_RELATIONS) if public else group)
     return {"measure": "pending", "at": at.isoformat(), "by": by, "filters": chosen.as_dict(), "public": public, "groups": result}

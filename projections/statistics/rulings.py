@@ -1,30 +1,31 @@
-"""Compensation, appeals and the funnel from claim to liability."""
+"""Compensation, appeals and the funnel from claim to liability, from the statistics projection's section facts."""
 
 from __future__ import annotations
 
-import statistics as pystats
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection
 
-from domain.vocabulary import APPEAL_OUTCOMES, MERITS_DISPOSITIONS
-from projections import tables as t
-from projections.statistics.core import (
-    _CASE_RULINGS,
-    CASE_KEYS,
-    NO_FILTERS,
-    RULING_KEYS,
-    SUPPRESSED,
-    FilterArg,
-    Filters,
-    Groups,
-    _as_of_ends,
-    _grouped,
-    money,
-    rate,
+from domain.vocabulary import APPEAL_OUTCOMES
+from projections.section_facts import (  # noqa: F401 - CARE_NOT_MET: stats.CARE_NOT_MET
+    APPEAL_DECIDED,
+    APPEAL_FILED,
+    APPEAL_RULING,
+    CARE_NOT_MET,
+    COMP_AWARD,
+    COMP_AWARDED,
+    COMP_CLAIM,
+    COMP_CLAIMED,
+    COMP_INSURER,
+    COMP_PAYABLE,
+    COMP_RULING,
+    FUNNEL_FILED,
+    FUNNEL_STAGE,
 )
+from projections.statistics.core import NO_FILTERS, SUPPRESSED, FilterArg, Filters, Groups, _span, histogram_median, money, rate
+from projections.statistics.facts import S, summed
 from projections.statistics.shape import _measure
 from projections.statistics.suppression import Relation
 from projections.tables import HEADS
@@ -49,51 +50,36 @@ def _compensation_group() -> dict[str, Any]:
 
 
 def _compensation(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
-    claim_total = sum((t.cases.c[f"claimed_{head}"] for head in HEADS[1:]), t.cases.c[f"claimed_{HEADS[0]}"])
-    decided = t.rulings.c.decided_on
-    merits = [decided.between(start, end), t.rulings.c.disposition.in_(MERITS_DISPOSITIONS), claim_total > 0]
-    # A case's claim counts once, with its first merits ruling of the period, whoever gave it.
-    # A case's claim counts once, with its first merits ruling of the period (of each year or month
-    # of a breakdown by them), whoever gave it: found before the filters apply, in one pass.
-    r = t.rulings.c
-    claim_rulings: set[tuple[str, int]] = set()
-    seen: set[tuple[str, str]] = set()
-    firsts = select(r.case_id, r.version, r.decided_on).select_from(_CASE_RULINGS).where(*merits).order_by(r.case_id, r.version)
-    for case_id, version, decided_on in conn.execute(firsts):
-        part = f"{decided_on.year}-{decided_on.month}" if by == "month" else str(decided_on.year) if by == "year" else ""
-        if (case_id, part) not in seen:
-            seen.add((case_id, part))
-            claim_rulings.add((case_id, version))
-    columns = [r.case_id, r.version] + [t.cases.c[f"claimed_{h}"] for h in HEADS]
-    columns += [t.rulings.c[f"awarded_{h}"] for h in HEADS] + [t.rulings.c[f"payable_{h}"] for h in HEADS]
     groups: Groups = defaultdict(_compensation_group)
-    awards: dict[str, list[int]] = defaultdict(list)
-    heads = len(HEADS)
-    for key, case_id, version, *values in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, merits, *columns, count=False, filters=filters, dated=decided):
-        claim_counts = (case_id, version) in claim_rulings
-        group = groups[key]
-        group["rulings"] += 1
-        parts = (("claimed", values[:heads]), ("awarded", values[heads:2 * heads]), ("payable", values[2 * heads:]))
-        for part, amounts in parts:
-            if part == "claimed" and not claim_counts:
-                continue
-            for head, amount in zip(HEADS, amounts, strict=True):
-                group[part][head] += amount
-                group[part]["total"] += amount
-        group["claims"] += bool(claim_counts)
-        awarded = sum(values[heads:2 * heads])
-        if awarded:
-            group["rulings_with_award"] += 1
-            awards[key].append(awarded)
+    for key, n in summed(conn, [COMP_RULING], start, end, by, filters):
+        groups[key]["rulings"] += n
+    for key, kind, head, n in summed(conn, [COMP_AWARDED, COMP_PAYABLE], start, end, by, filters, S.kind, S.label):
+        part = "awarded" if kind == COMP_AWARDED else "payable"
+        groups[key][part][head] += n
+        groups[key][part]["total"] += n
+    awards: dict[str, Counter[int]] = defaultdict(Counter)
+    for key, award, n in summed(conn, [COMP_AWARD], start, end, by, filters, S.value):
+        groups[key]["rulings_with_award"] += n
+        awards[key][int(award)] += n
+    # A case's claim counts once, with its first merits ruling of the period (of each year or
+    # month of a breakdown by them): one whose earlier merits rulings all fall outside it.
+    for key, kind, head, latest_before, earliest_after, n in summed(
+        conn, [COMP_CLAIM, COMP_CLAIMED], start, end, by, filters, S.kind, S.label, S.value, S.bound
+    ):
+        part_start, part_end = _span(start, end, by, key)
+        if not (latest_before < part_start.toordinal() and earliest_after > part_end.toordinal()):
+            continue
+        if kind == COMP_CLAIM:
+            groups[key]["claims"] += n
+        else:
+            groups[key]["claimed"][head] += n
+            groups[key]["claimed"]["total"] += n
     # No-fault insurer (HCPL) compensation is its own head: in merits rulings and in approved settlements (R3).
-    insured = [decided.between(start, end), t.rulings.c.insurer_compensation > 0]
-    for key, insurer in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, insured, t.rulings.c.insurer_compensation, count=False, filters=filters, dated=decided):
-        groups[key]["rulings_with_insurer_compensation"] += 1
-        groups[key]["insurer_compensation"] += insurer
+    for key, what, n in summed(conn, [COMP_INSURER], start, end, by, filters, S.label):
+        groups[key]["rulings_with_insurer_compensation" if what == "rulings" else "insurer_compensation"] += n
     for key, group in groups.items():
         group["award_to_claim_rate"] = rate(group["awarded"]["total"], group["claimed"]["total"])
-        values = awards.get(key, [])
-        group["median_award"] = pystats.median(values) if values else None
+        group["median_award"] = histogram_median(awards.get(key, Counter()))
     return dict(groups)
 
 
@@ -138,20 +124,12 @@ def _appeal_group() -> dict[str, Any]:
 
 
 def _appeals(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
-    source = t.appeals.join(t.rulings, and_(t.rulings.c.case_id == t.appeals.c.case_id, t.rulings.c.ruling_id == t.appeals.c.ruling_id)).join(
-        t.cases, t.cases.c.case_id == t.appeals.c.case_id
-    )
     groups: Groups = defaultdict(_appeal_group)
-    decided = t.rulings.c.decided_on
-    for key, n in _grouped(conn, by, RULING_KEYS, _CASE_RULINGS, [decided.between(start, end)], filters=filters, dated=decided):
+    for key, n in summed(conn, [APPEAL_RULING], start, end, by, filters):
         groups[key]["rulings"] += n
-    filed = t.appeals.c.filed_on
-    for key, n in _grouped(conn, by, RULING_KEYS, source, [filed.between(start, end)], filters=filters, dated=filed):
+    for key, n in summed(conn, [APPEAL_FILED], start, end, by, filters):
         groups[key]["appeals_filed"] += n
-    appeal_decided = t.appeals.c.decided_on
-    for key, outcome, n in _grouped(
-        conn, by, RULING_KEYS, source, [appeal_decided.between(start, end)], t.appeals.c.outcome, filters=filters, dated=appeal_decided
-    ):
+    for key, outcome, n in summed(conn, [APPEAL_DECIDED], start, end, by, filters, S.label):
         groups[key]["appeals_decided"] += n
         groups[key]["outcomes"][outcome] += n
     for group in groups.values():
@@ -175,7 +153,6 @@ def appeals(
 
 # --- the funnel ------------------------------------------------------------------------------------------------------------
 
-CARE_NOT_MET = ("no", "partly")  # DOMAIN.md section 4: a standard of care not met, wholly or in part
 FUNNEL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge")
 FUNNEL_COUNTS = ("filed", "care_not_met", "malpractice", "liability_found")
 FUNNEL_BASIS = {
@@ -190,22 +167,13 @@ def _funnel_group() -> dict[str, Any]:
 
 def _funnel(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
     groups: Groups = defaultdict(_funnel_group)
-    for part, part_start, part_end in _as_of_ends(start, end, by):
-        not_met = exists().where(
-            t.examinations.c.case_id == t.cases.c.case_id, t.examinations.c.standard_of_care_met.in_(CARE_NOT_MET), t.examinations.c.received_on <= part_end
-        )
-        malpractice = exists().where(
-            t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.finding == "malpractice", t.rulings.c.decided_on <= part_end
-        )
-        liable = exists().where(
-            t.rulings.c.case_id == t.cases.c.case_id, t.rulings.c.disposition == "liability_found", t.rulings.c.decided_on <= part_end
-        )
-        cohort = t.cases.c.received_on.between(part_start, part_end)
-        stages = (("filed", [cohort]), ("care_not_met", [cohort, not_met]), ("malpractice", [cohort, not_met, malpractice]),
-                  ("liability_found", [cohort, not_met, malpractice, liable]))
-        for stage, where in stages:
-            for key, n in _grouped(conn, None if part else by, CASE_KEYS, t.cases, where, filters=filters):
-                groups[part or key][stage] += n
+    # The cases received in the period (each part), and the stages they reached by its end:
+    # a stage's fact is dated on the day of receipt, its value the days until it was reached.
+    for key, kind, stage, received, days, n in summed(conn, [FUNNEL_FILED, FUNNEL_STAGE], start, end, by, filters, S.kind, S.label, S.day, S.value):
+        if kind == FUNNEL_FILED:
+            groups[key]["filed"] += n
+        elif received.toordinal() + int(days) <= _span(start, end, by, key)[1].toordinal():
+            groups[key][stage] += n
     for group in groups.values():
         group["care_not_met_rate"] = rate(group["care_not_met"], group["filed"])
         group["malpractice_rate"] = rate(group["malpractice"], group["care_not_met"])
