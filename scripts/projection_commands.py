@@ -46,24 +46,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     statistics = subparsers.add_parser("stats", help="court statistics (DOMAIN.md section 4) as JSON or CSV")
     measures = statistics.add_subparsers(dest="stats_command", required=True, metavar="MEASURE")
-    period_measures: dict[str, tuple[str, tuple[str, ...]]] = {
-        "outcomes": ("incoming, resolved, clearance, liability, findings, time to disposition, pending, CEPEJ disposition time", stats.BREAKDOWNS),
-        "experts": ("expert examinations: turnaround and overdue reports", stats.EXPERT_BREAKDOWNS),
-        "hearings": ("trial date certainty: hearings held at their first scheduled time, reschedulings", stats.HEARING_BREAKDOWNS),
-        "mediation": ("mediation referrals, outcomes and success rate", stats.MEDIATION_BREAKDOWNS),
-        "compensation": ("claimed, awarded and payable compensation per head; median award", stats.COMPENSATION_BREAKDOWNS),
-        "appeals": ("appeal rate and reversal rate", stats.APPEAL_BREAKDOWNS),
-        "funnel": ("filed -> standard of care not met -> malpractice -> liability", stats.FUNNEL_BREAKDOWNS),
-    }
-    for name, (description, breakdowns) in period_measures.items():
-        measure = measures.add_parser(name, help=description)
+    # Every measure the statistics registry declares, with its breakdowns; ``pending`` is counted at a date.
+    for name, declared in stats.REGISTRY.items():
+        if declared.at_a_date:
+            continue
+        measure = measures.add_parser(name, help=declared.summary)
         measure.add_argument("--from", dest="start", type=iso_date, required=True, metavar="YYYY-MM-DD", help="first day of the period (court-local)")
         measure.add_argument("--to", dest="end", type=iso_date, required=True, metavar="YYYY-MM-DD", help="last day of the period (court-local)")
-        _common_stats_options(measure, breakdowns)
+        _common_stats_options(measure, declared.breakdowns)
         measure.set_defaults(func=cmd_stats, measure=name)
-    pending = measures.add_parser("pending", help="the pending caseload at a date and its age (CourTools 4)")
+    pending = measures.add_parser("pending", help=stats.REGISTRY["pending"].summary)
     pending.add_argument("--at", type=iso_date, default=None, metavar="YYYY-MM-DD", help="the date (default: today at the court)")
-    _common_stats_options(pending, stats.PENDING_BREAKDOWNS)
+    _common_stats_options(pending, stats.REGISTRY["pending"].breakdowns)
     pending.set_defaults(func=cmd_stats, measure="pending")
 
 

@@ -1,4 +1,4 @@
-"""The court's statistics (DOMAIN.md section 4), computed from the read models.
+"""The court's statistics (DOMAIN.md section 4), from the statistics projection's pre-aggregated facts.
 
 Every function takes an open SQLAlchemy ``Connection`` to the read models, a period (a
 closed range of court-local dates) or a date, and keywords: ``by`` (a breakdown),
@@ -64,6 +64,7 @@ from projections.statistics.core import *  # noqa: F403
 from projections.statistics.downloads import *  # noqa: F403
 from projections.statistics.outcomes import *  # noqa: F403
 from projections.statistics.outcomes import outcomes
+from projections.statistics.registry import GENERAL, MEASURE_NAMES, PUBLIC_MEASURE_NAMES, REGISTRY, Figure, Measure  # noqa: F401 - declared once
 from projections.statistics.rulings import *  # noqa: F403
 from projections.statistics.rulings import appeals, compensation, funnel
 from projections.statistics.suppression import *  # noqa: F403
@@ -77,4 +78,6 @@ MEASURES: dict[str, Callable[..., dict[str, Any]]] = {
     "appeals": appeals,
     "funnel": funnel,
 }
-"""The period measures by name (``pending`` takes a date instead of a period)."""
+"""The period measures by name (``pending`` takes a date instead of a period); ``REGISTRY``
+declares every measure (period ones and ``pending``), its figures and what they are built on."""
+assert set(MEASURES) | {"pending"} == set(REGISTRY), "every measure is declared in the registry and computed here"

@@ -13,18 +13,15 @@ from projections import tables as t
 from projections.section_facts import EXAM_MISSING, EXAM_ORDERED, EXAM_REPORTED, HEARING, MEDIATION_CONCLUDED, MEDIATION_REFERRED
 from projections.statistics.core import NO_FILTERS, FilterArg, Filters, Groups, histogram_mean, histogram_median, histogram_p90, rate
 from projections.statistics.facts import S, running, summed
+from projections.statistics.registry import EXPERTS, HEARINGS, MEDIATION
 from projections.statistics.shape import _measure
-from projections.statistics.suppression import Relation
 
 # --- expert examinations: turnaround and overdue ------------------------------------------------------------------------
 
-EXPERT_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "expert")
-EXPERT_COUNTS = ("ordered", "reported", "reported_late", "missing_overdue_at_end", "overdue")
-EXPERT_BASIS = {
-    "median_turnaround_days": ("reported",), "mean_turnaround_days": ("reported",), "p90_turnaround_days": ("reported",),
-    "late_rate": ("reported_late", "reported"),
-}
-EXPERT_RELATIONS: tuple[Relation, ...] = (("overdue", ("reported_late", "missing_overdue_at_end")),)
+EXPERT_BREAKDOWNS = EXPERTS.breakdowns
+EXPERT_COUNTS = EXPERTS.counts
+EXPERT_BASIS = EXPERTS.basis
+EXPERT_RELATIONS = EXPERTS.relations
 
 
 def _expert_group() -> dict[str, Any]:
@@ -64,8 +61,7 @@ def experts(
     ``late_rate``; ``missing_overdue_at_end`` (no report, not withdrawn, past due at the end of
     the period); ``overdue`` = both. ``by``: track, court, specialty, year, month, judge, expert
     (an examination by a commission counts for each of its experts)."""
-    result = _measure("experts", _experts, _expert_group, conn, start, end, by, filters, public, EXPERT_BREAKDOWNS, EXPERT_COUNTS, EXPERT_BASIS,
-                      EXPERT_RELATIONS)
+    result = _measure(EXPERTS, _experts, _expert_group, conn, start, end, by, filters, public)
     if by == "expert":
         names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(t.experts.c.expert_id, t.experts.c.name))}
         for group in result["groups"]:
@@ -75,9 +71,9 @@ def experts(
 
 # --- hearings: trial date certainty (CourTools 5) ------------------------------------------------------------------------
 
-HEARING_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge")
-HEARING_COUNTS = ("held", "held_as_first_scheduled", "reschedulings", "cancelled")
-HEARING_BASIS = {"date_certainty_rate": ("held_as_first_scheduled", "held"), "mean_reschedulings": ("reschedulings", "held")}
+HEARING_BREAKDOWNS = HEARINGS.breakdowns
+HEARING_COUNTS = HEARINGS.counts
+HEARING_BASIS = HEARINGS.basis
 
 
 def _hearing_group() -> dict[str, Any]:
@@ -108,15 +104,15 @@ def hearings(
     held at): ``held``, ``held_as_first_scheduled`` (never rescheduled), ``date_certainty_rate``,
     ``reschedulings`` and ``mean_reschedulings`` per held hearing, ``cancelled``.
     ``by``: track, court, specialty, year, month, judge."""
-    return _measure("hearings", _hearings, _hearing_group, conn, start, end, by, filters, public, HEARING_BREAKDOWNS, HEARING_COUNTS, HEARING_BASIS)
+    return _measure(HEARINGS, _hearings, _hearing_group, conn, start, end, by, filters, public)
 
 
 # --- mediation ------------------------------------------------------------------------------------------------------------
 
-MEDIATION_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "mediator")
-MEDIATION_COUNTS = ("referred", "concluded", "outcomes")
-MEDIATION_BASIS = {"success_rate": ("outcomes.settled", "concluded"), "median_days_to_conclusion": ("concluded",)}
-MEDIATION_RELATIONS: tuple[Relation, ...] = (("concluded", ("outcomes.*",)),)
+MEDIATION_BREAKDOWNS = MEDIATION.breakdowns
+MEDIATION_COUNTS = MEDIATION.counts
+MEDIATION_BASIS = MEDIATION.basis
+MEDIATION_RELATIONS = MEDIATION.relations
 
 
 def _mediation_group() -> dict[str, Any]:
@@ -144,8 +140,7 @@ def mediation(
     """Mediation (and criminal reconciliation): ``referred`` and ``concluded`` in the period,
     ``outcomes`` (settled, failed, withdrawn -> count), ``success_rate`` = settled / concluded,
     ``median_days_to_conclusion``. ``by``: track, court, specialty, year, month, judge, mediator."""
-    result = _measure("mediation", _mediation, _mediation_group, conn, start, end, by, filters, public, MEDIATION_BREAKDOWNS, MEDIATION_COUNTS, MEDIATION_BASIS,
-                      MEDIATION_RELATIONS)
+    result = _measure(MEDIATION, _mediation, _mediation_group, conn, start, end, by, filters, public)
     if by == "mediator":
         names: dict[str, str] = {row[0]: row[1] for row in conn.execute(select(t.mediators.c.mediator_id, t.mediators.c.name))}
         for group in result["groups"]:

@@ -15,7 +15,6 @@ from projections.section_facts import PENDING_AGE
 from projections.statistics.core import (
     AGE_BANDS,
     ALL,
-    BREAKDOWNS,
     NO_FILTERS,
     TIME_BREAKDOWNS,
     UNASSIGNED,
@@ -35,29 +34,15 @@ from projections.statistics.core import (
     split_period,
 )
 from projections.statistics.facts import S, running
+from projections.statistics.registry import OUTCOMES, PENDING
 from projections.statistics.shape import _measure
-from projections.statistics.suppression import Relation, suppress
+from projections.statistics.suppression import suppress
 
 # --- outcomes: incoming, resolved, clearance, liability, findings, time to disposition, pending, CEPEJ -------------
 
-OUTCOME_COUNTS = ("incoming", "filed", "reopened", "resolved", "merits", "liability_found", "no_liability", "findings",
-                  "dispositions", "first_rulings", "first_rulings_within_60_days", "pending_at_end")
-OUTCOME_BASIS = {
-    "clearance_rate": ("resolved", "incoming"),
-    "liability_rate": ("liability_found", "merits"),
-    "median_days_to_disposition": ("first_rulings",),
-    "p90_days_to_disposition": ("first_rulings",),
-    "share_within_60_days": ("first_rulings_within_60_days", "first_rulings"),
-    "disposition_time_days": ("pending_at_end", "resolved"),
-}
-OUTCOME_RELATIONS: tuple[Relation, ...] = (
-    ("incoming", ("filed", "reopened")),
-    ("merits", ("liability_found", "no_liability")),
-    ("merits", ("findings.*",)),
-    ("resolved", ("dispositions.*",)),
-    ("liability_found", ("dispositions.liability_found",)),
-    ("no_liability", ("dispositions.no_liability",)),
-)
+OUTCOME_COUNTS = OUTCOMES.counts
+OUTCOME_BASIS = OUTCOMES.basis
+OUTCOME_RELATIONS = OUTCOMES.relations
 
 
 def _outcome_group(flow: bool = True) -> dict[str, Any]:
@@ -195,16 +180,15 @@ def outcomes(
     (``first_rulings``, ``median_days_to_disposition``, ``p90_days_to_disposition``,
     ``share_within_60_days``), ``pending_at_end`` and CEPEJ ``disposition_time_days``.
     ``by``: track, court, specialty, year, month, judge or finding."""
-    return _measure("outcomes", _outcomes, _outcome_group, conn, start, end, by, filters, public, BREAKDOWNS, OUTCOME_COUNTS, OUTCOME_BASIS,
-                    OUTCOME_RELATIONS)
+    return _measure(OUTCOMES, _outcomes, _outcome_group, conn, start, end, by, filters, public)
 
 
 # --- pending caseload and its age (CourTools 4) ------------------------------------------------------------------------
 
-PENDING_BREAKDOWNS = ("track", "court", "specialty", "judge")
-PENDING_COUNTS = ("pending", "age_bands")
-PENDING_BASIS = {"median_age_days": ("pending",), "p90_age_days": ("pending",), "oldest_age_days": ("pending",)}
-PENDING_RELATIONS: tuple[Relation, ...] = (("pending", ("age_bands.*",)),)
+PENDING_BREAKDOWNS = PENDING.breakdowns
+PENDING_COUNTS = PENDING.counts
+PENDING_BASIS = PENDING.basis
+PENDING_RELATIONS = PENDING.relations
 
 
 def _pending_group() -> dict[str, Any]:

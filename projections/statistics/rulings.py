@@ -26,19 +26,15 @@ from projections.section_facts import (  # noqa: F401 - CARE_NOT_MET: stats.CARE
 )
 from projections.statistics.core import NO_FILTERS, SUPPRESSED, FilterArg, Filters, Groups, _span, histogram_median, money, rate
 from projections.statistics.facts import S, summed
+from projections.statistics.registry import APPEALS, CHANGED_ON_APPEAL, COMPENSATION, FUNNEL
 from projections.statistics.shape import _measure
-from projections.statistics.suppression import Relation
 from projections.tables import HEADS
 
 # --- compensation -----------------------------------------------------------------------------------------------------------
 
-COMPENSATION_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "finding")
-COMPENSATION_COUNTS = ("rulings", "claims", "rulings_with_award", "rulings_with_insurer_compensation")
-COMPENSATION_BASIS = {
-    "claimed": ("claims",), "awarded": ("rulings", "rulings_with_award"), "payable": ("rulings", "rulings_with_award"),
-    "award_to_claim_rate": ("claims", "rulings_with_award"),
-    "median_award": ("rulings_with_award",), "insurer_compensation": ("rulings_with_insurer_compensation",),
-}
+COMPENSATION_BREAKDOWNS = COMPENSATION.breakdowns
+COMPENSATION_COUNTS = COMPENSATION.counts
+COMPENSATION_BASIS = COMPENSATION.basis
 
 
 def _compensation_group() -> dict[str, Any]:
@@ -93,7 +89,7 @@ def compensation(
     granted it. A case's claim counts once, with its first merits ruling of the period (``claims``:
     how many); insurer compensation counts in every ruling of the period that grants it, merits
     rulings and approved settlements alike. ``by``: track, court, specialty, year, month, judge, finding."""
-    result = _measure("compensation", _compensation, _compensation_group, conn, start, end, by, filters, public, COMPENSATION_BREAKDOWNS, COMPENSATION_COUNTS, COMPENSATION_BASIS)
+    result = _measure(COMPENSATION, _compensation, _compensation_group, conn, start, end, by, filters, public)
     for group in result["groups"]:
         for part in ("claimed", "awarded", "payable"):
             group[part] = {head: (v if v == SUPPRESSED else money(v)) for head, v in group[part].items()}
@@ -105,15 +101,10 @@ def compensation(
 
 # --- appeals ----------------------------------------------------------------------------------------------------------------
 
-APPEAL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge", "finding")
-APPEAL_COUNTS = ("rulings", "appeals_filed", "appeals_decided", "outcomes", "appeals_changed")
-APPEAL_BASIS = {"appeal_rate": ("appeals_filed", "rulings"), "reversal_rate": ("appeals_changed", "appeals_decided")}
-CHANGED_ON_APPEAL = ("reversed", "modified", "remanded")
-APPEAL_RELATIONS: tuple[Relation, ...] = (
-    ("appeals_decided", ("outcomes.*",)),
-    ("appeals_decided", ("outcomes.upheld", "appeals_changed")),
-    ("appeals_changed", tuple(f"outcomes.{outcome}" for outcome in CHANGED_ON_APPEAL)),
-)
+APPEAL_BREAKDOWNS = APPEALS.breakdowns
+APPEAL_COUNTS = APPEALS.counts
+APPEAL_BASIS = APPEALS.basis
+APPEAL_RELATIONS = APPEALS.relations
 
 
 def _appeal_group() -> dict[str, Any]:
@@ -147,18 +138,14 @@ def appeals(
     reversed, remanded -> count) and ``reversal_rate`` = (reversed + modified + remanded) /
     decided. Appeals are grouped by the ruling appealed against (its judge, its finding).
     ``by``: track, court, specialty, year, month, judge, finding."""
-    return _measure("appeals", _appeals, _appeal_group, conn, start, end, by, filters, public, APPEAL_BREAKDOWNS, APPEAL_COUNTS, APPEAL_BASIS,
-                    APPEAL_RELATIONS)
+    return _measure(APPEALS, _appeals, _appeal_group, conn, start, end, by, filters, public)
 
 
 # --- the funnel ------------------------------------------------------------------------------------------------------------
 
-FUNNEL_BREAKDOWNS = ("track", "court", "specialty", "year", "month", "judge")
-FUNNEL_COUNTS = ("filed", "care_not_met", "malpractice", "liability_found")
-FUNNEL_BASIS = {
-    "care_not_met_rate": ("care_not_met", "filed"), "malpractice_rate": ("malpractice", "care_not_met"),
-    "liability_rate": ("liability_found", "malpractice"),
-}
+FUNNEL_BREAKDOWNS = FUNNEL.breakdowns
+FUNNEL_COUNTS = FUNNEL.counts
+FUNNEL_BASIS = FUNNEL.basis
 
 
 def _funnel_group() -> dict[str, Any]:
@@ -188,4 +175,4 @@ def funnel(
     before: ``filed`` -> ``care_not_met`` (an expert report found the standard of care not met)
     -> ``malpractice`` (a ruling found malpractice) -> ``liability_found``, with the rate of each
     step. ``by``: track, court, specialty, year, month, judge."""
-    return _measure("funnel", _funnel, _funnel_group, conn, start, end, by, filters, public, FUNNEL_BREAKDOWNS, FUNNEL_COUNTS, FUNNEL_BASIS)
+    return _measure(FUNNEL, _funnel, _funnel_group, conn, start, end, by, filters, public)

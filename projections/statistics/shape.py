@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,13 +19,14 @@ from projections.statistics.core import (
     check_public,
     split_period,
 )
-from projections.statistics.suppression import Relation, suppress
+from projections.statistics.registry import Measure
+from projections.statistics.suppression import suppress
 
 # --- the generic shape of a measure ---------------------------------------------------------------------------------
 
 
 def _measure(
-    name: str,
+    measure: Measure,
     compute: Callable[[Connection, date, date, str | None, Filters], Groups],
     empty: Callable[[], dict[str, Any]],
     conn: Connection,
@@ -34,11 +35,10 @@ def _measure(
     by: str | None,
     filters: FilterArg,
     public: bool,
-    allowed: Sequence[str],
-    counts: Iterable[str],
-    basis: Mapping[str, tuple[str, ...]],
-    relations: Iterable[Relation] = (),
 ) -> dict[str, Any]:
+    """A period measure's result: validate the query, compute its groups, label them (judges) and,
+    for the public, suppress them on the counts, bases and relations the registry declares."""
+    name, allowed, counts, basis, relations = measure.name, measure.breakdowns, measure.counts, measure.basis, measure.relations
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     if by is not None and by not in allowed:
@@ -52,8 +52,6 @@ def _measure(
     elif by is None and ALL not in groups:
         groups[ALL] = empty()
     labels = _judge_names(conn) if by == "judge" else {}
-    counts = list(counts)
-    relations = list(relations)
     result = []
     for key in sorted(groups):
         group: dict[str, Any] = {"key": key}

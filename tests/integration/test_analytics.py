@@ -173,19 +173,53 @@ def test_pending_is_counted_at_the_periods_end_as_the_cli_counts_it_at_a_date(
     assert printed["groups"] == downloaded["groups"] and printed["at"] == downloaded["at"] == str(end)
 
 
+TABS = ["overview", "findings", "pending", "funnel", "experts", "hearings", "mediation", "compensation", "appeals"]
+SECTIONS = ["flow", "outcomes", "findings", "pending", "funnel", "experts", "hearings", "mediation", "compensation", "appeals"]
+
+
+def tab_pages(client: Any, query: str) -> dict[str, str]:
+    """Every tab of the analysts' page for ``query``, found by following the page's own tab links."""
+    first = client.get(f"/analytics?{query}")
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)" data-tab="([a-z]+)"', html)
+    assert [tab for _url, tab in links] == TABS
+    assert re.search(r'data-tab="overview" aria-current="page"', html), "the overview is the default tab"
+    pages = {}
+    for url, tab in links:
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200, tab
+        pages[tab] = response.get_data(as_text=True)
+        assert f'data-tab="{tab}" aria-current="page"' in pages[tab]
+    return pages
+
+
 @pytest.mark.parametrize("query", ["by=specialty", "court=ALA&track=civil&by=month"])
 def test_every_dashboard_table_shows_the_figures_its_own_download_gives(demo: Demo, query: str) -> None:
     analyst = demo.client("analyst")
     start, end = LAST_YEAR
-    page = analyst.get(f"/analytics?from={start}&to={end}&{query}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    parsed = read_tables(html)
-    sections = re.findall(r'<section class="stats-section" id="section-([a-z]+)"', html)
-    assert sections == ["flow", "outcomes", "findings", "pending", "funnel", "experts", "hearings", "mediation", "compensation", "appeals"]
-    assert len(parsed.downloads) == len(sections)
-    for section, url in zip(sections, parsed.downloads, strict=True):
-        assert_table_matches(parsed.tables[f"table-{section}"], get_json(analyst, url.replace("&amp;", "&")))
+    # One tab a request: the overview (case flow and outcomes), then one measure each; every section once.
+    found = []
+    for tab, html in tab_pages(analyst, f"from={start}&to={end}&{query}").items():
+        parsed = read_tables(html)
+        sections = re.findall(r'<section class="stats-section" id="section-([a-z]+)"', html)
+        assert sections == (["flow", "outcomes"] if tab == "overview" else [tab])
+        assert len(parsed.downloads) == len(sections)
+        for section, url in zip(sections, parsed.downloads, strict=True):
+            assert_table_matches(parsed.tables[f"table-{section}"], get_json(analyst, url.replace("&amp;", "&")))
+        found += sections
+    assert found == SECTIONS
+
+
+def test_the_tabs_keep_the_query_and_an_unknown_tab_is_not_found(demo: Demo) -> None:
+    analyst = demo.client("analyst")
+    start, end = LAST_YEAR
+    html = analyst.get(f"/analytics?from={start}&to={end}&court=ALA&by=court&section=appeals").get_data(as_text=True)
+    for url, _tab in re.findall(r'<a href="([^"]+)" data-tab="([a-z]+)"', html):
+        assert f"from={start}" in url and f"to={end}" in url and "court=ALA" in url and "by=court" in url
+    # The filters form stays on the tab it was applied from.
+    assert '<input type="hidden" name="section" value="appeals">' in html
+    assert analyst.get(f"/analytics?from={start}&to={end}&section=nonsense").status_code == 404
 
 
 def busiest(demo: Demo, by: str, query: str = "", measure: str = "outcomes", count: str = "resolved") -> str:
@@ -374,15 +408,17 @@ def test_the_dashboards_are_for_analysts_and_administrators(demo: Demo) -> None:
 
 
 def test_every_chart_is_described_and_sits_beside_its_table(demo: Demo) -> None:
-    html = demo.client("analyst").get("/analytics").get_data(as_text=True)
-    charts = re.findall(r'<svg class="chart" id="([^"]+)"[^>]*role="img" aria-labelledby="\1-title \1-desc"', html)
+    charts: list[str] = []
+    for html in tab_pages(demo.client("analyst"), "").values():
+        found = re.findall(r'<svg class="chart" id="([^"]+)"[^>]*role="img" aria-labelledby="\1-title \1-desc"', html)
+        for chart in found:
+            assert f'<title id="{chart}-title">' in html and f'<desc id="{chart}-desc">' in html
+        assert "http://" not in html.split("<main", 1)[1] and "https://" not in html.split("<main", 1)[1]
+        charts += found
     assert len(charts) == 13
-    for chart in charts:
-        assert f'<title id="{chart}-title">' in html and f'<desc id="{chart}-desc">' in html
     for wanted in ("chart-flow", "chart-clearance", "chart-disposition", "chart-pending", "chart-funnel", "chart-findings",
                    "chart-turnaround", "chart-late", "chart-mediation", "chart-compensation", "chart-appeals"):
         assert wanted in charts
-    assert "http://" not in html.split("<main", 1)[1] and "https://" not in html.split("<main", 1)[1]
 
 
 def test_a_malformed_query_is_explained_not_answered(demo: Demo) -> None:
@@ -609,8 +645,14 @@ def test_the_methodology_page_defines_every_figure_in_each_language(demo: Demo, 
 
 def test_every_section_of_the_analytics_page_links_to_its_definition(demo: Demo) -> None:
     start, end = LAST_YEAR
-    html = demo.client("analyst").get(f"/analytics?from={start}&to={end}").get_data(as_text=True)
-    sections = html.count('class="stats-section"')
-    links = re.findall(r'class="methodology-link" href="/public/statistics/methodology#(\w+)"', html)
-    assert sections > 5 and len(links) == sections and set(links) <= set(MEASURE_NAMES)
-    assert "DOMAIN.md" not in html and "/public/statistics/methodology" in demo.client().get("/public/statistics").get_data(as_text=True)
+    sections = 0
+    linked: list[str] = []
+    for html in tab_pages(demo.client("analyst"), f"from={start}&to={end}").values():
+        count = html.count('class="stats-section"')
+        links = re.findall(r'class="methodology-link" href="/public/statistics/methodology#(\w+)"', html)
+        assert count >= 1 and len(links) == count
+        assert "DOMAIN.md" not in html
+        sections += count
+        linked += links
+    assert sections == len(SECTIONS) and set(linked) == set(MEASURE_NAMES)
+    assert "/public/statistics/methodology" in demo.client().get("/public/statistics").get_data(as_text=True)

@@ -28,17 +28,8 @@ from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
 from projections import statistics as stats
 
 PERIOD_MEASURES: dict[str, Callable[..., dict[str, Any]]] = dict(stats.MEASURES)
-MEASURE_NAMES: tuple[str, ...] = ("outcomes", "pending", "funnel", "experts", "hearings", "mediation", "compensation", "appeals")
-BREAKDOWNS_OF: dict[str, tuple[str, ...]] = {
-    "outcomes": stats.BREAKDOWNS,
-    "pending": stats.PENDING_BREAKDOWNS,
-    "funnel": stats.FUNNEL_BREAKDOWNS,
-    "experts": stats.EXPERT_BREAKDOWNS,
-    "hearings": stats.HEARING_BREAKDOWNS,
-    "mediation": stats.MEDIATION_BREAKDOWNS,
-    "compensation": stats.COMPENSATION_BREAKDOWNS,
-    "appeals": stats.APPEAL_BREAKDOWNS,
-}
+MEASURE_NAMES: tuple[str, ...] = stats.MEASURE_NAMES
+BREAKDOWNS_OF: dict[str, tuple[str, ...]] = {name: measure.breakdowns for name, measure in stats.REGISTRY.items()}
 FILTERS: tuple[str, ...] = ("court", "track", "specialty", "judge")
 ALL_BREAKDOWNS: tuple[str, ...] = ("track", "court", "specialty", "judge", "finding", "year", "month", "expert", "mediator")
 MAX_PERIOD_DAYS = 366 * 30  # thirty years: enough for any real question, bounded for the server
@@ -118,7 +109,7 @@ def validate(query: StatsQuery, known_judges: Callable[[], set[str]] | None = No
 def run(conn: Connection, query: StatsQuery) -> dict[str, Any]:
     """The measure's result, exactly as ``projections.statistics`` gives it for the query's
     period, breakdown and filters (``pending`` is at the period's end, with the period added)."""
-    if query.measure == "pending":
+    if stats.REGISTRY[query.measure].at_a_date:
         result = stats.pending(conn, query.end, by=query.by, filters=query.chosen, public=query.public)
         result["from"] = query.start.isoformat()
         result["to"] = query.end.isoformat()

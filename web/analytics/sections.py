@@ -274,4 +274,23 @@ def compensation(conn: Connection, base: StatsQuery) -> Section:
 DASHBOARD: tuple[Callable[[Connection, StatsQuery], Section], ...] = (
     flow, outcomes, findings, pending, funnel, experts, hearings, mediation, compensation, appeals,
 )
+"""Every section of the analysts' page, in order."""
+
+OVERVIEW = "overview"
+TABS: dict[str, tuple[Callable[[Connection, StatsQuery], Section], ...]] = {
+    OVERVIEW: (flow, outcomes), "findings": (findings,), "pending": (pending,), "funnel": (funnel,), "experts": (experts,),
+    "hearings": (hearings,), "mediation": (mediation,), "compensation": (compensation,), "appeals": (appeals,),
+}
+"""The analysts' page shows one tab at a time (a request reads a handful of aggregate queries, and the
+page stays small): the overview (case flow and outcomes), then one measure each."""
+assert [build for builds in TABS.values() for build in builds] == list(DASHBOARD)
+
+
+def tab_title(tab: str) -> str:
+    titles = {
+        OVERVIEW: _("Overview"), "findings": _("Findings"), "pending": _("Pending caseload"), "funnel": _("From claim to liability"),
+        "experts": _("Expert examinations"), "hearings": _("Trial date certainty"), "mediation": _("Mediation"),
+        "compensation": _("Compensation"), "appeals": _("Appeals"),
+    }
+    return str(titles[tab])
 PUBLIC: tuple[Callable[[Connection, StatsQuery], Section], ...] = (outcomes, findings, pending, mediation, appeals)

@@ -17,48 +17,22 @@ from flask_babel import gettext as _
 from projections import statistics as stats
 from web.i18n import fmt_money, label
 
-# What each figure is, for formatting: a count, a percentage, days, or money (KZT).
+# What each figure is, for formatting (a count, a percentage, days, money or a number), and its
+# reader's name: both as the statistics registry declares them, once.
 KIND_OF: dict[str, str] = {}
-for _name in ("clearance_rate", "liability_rate", "share_within_60_days", "late_rate", "date_certainty_rate", "success_rate",
-              "award_to_claim_rate", "appeal_rate", "reversal_rate", "care_not_met_rate", "malpractice_rate"):
-    KIND_OF[_name] = "rate"
-for _name in ("median_days_to_disposition", "p90_days_to_disposition", "disposition_time_days", "median_age_days", "p90_age_days",
-              "oldest_age_days", "median_turnaround_days", "mean_turnaround_days", "p90_turnaround_days", "median_days_to_conclusion"):
-    KIND_OF[_name] = "days"
-for _name in ("median_award", "insurer_compensation"):
-    KIND_OF[_name] = "money"
-KIND_OF["mean_reschedulings"] = "number"
+LABELS: dict[str, str] = {}
+for _measure in stats.REGISTRY.values():
+    for _figure in _measure.figures:
+        KIND_OF.setdefault(_figure.name, _figure.kind)
+        LABELS.setdefault(_figure.name, _figure.label)
 
 KEY_KINDS = {"track": "track", "court": "court", "specialty": "specialty", "finding": "finding"}
 
 
 def figure_label(name: str) -> str:
     """The reader's name of a figure (a field of a statistics group)."""
-    names = {
-        "incoming": _("Incoming"), "filed": _("Filed"), "reopened": _("Reopened"), "resolved": _("Resolved"),
-        "clearance_rate": _("Clearance rate"), "merits": _("Merits rulings"), "liability_found": _("Liability found"),
-        "no_liability": _("No liability"), "liability_rate": _("Liability rate"), "first_rulings": _("First rulings"),
-        "median_days_to_disposition": _("Median days to disposition"), "p90_days_to_disposition": _("90th percentile days"),
-        "share_within_60_days": _("Within 60 days"), "pending_at_end": _("Pending at end"),
-        "disposition_time_days": _("Disposition time (CEPEJ, days)"), "pending": _("Pending"),
-        "median_age_days": _("Median age (days)"), "p90_age_days": _("90th percentile age (days)"), "oldest_age_days": _("Oldest (days)"),
-        "ordered": _("Ordered"), "reported": _("Reported"), "median_turnaround_days": _("Median turnaround (days)"),
-        "mean_turnaround_days": _("Mean turnaround (days)"), "p90_turnaround_days": _("90th percentile turnaround (days)"),
-        "reported_late": _("Reported late"), "late_rate": _("Late share"), "missing_overdue_at_end": _("Missing, past due"),
-        "overdue": _("Overdue"), "held": _("Held"), "held_as_first_scheduled": _("Held as first scheduled"),
-        "date_certainty_rate": _("Trial date certainty"), "reschedulings": _("Reschedulings"),
-        "mean_reschedulings": _("Reschedulings per held hearing"), "cancelled": _("Cancelled"), "referred": _("Referred"),
-        "concluded": _("Concluded"), "success_rate": _("Success rate"), "median_days_to_conclusion": _("Median days to conclusion"),
-        "rulings": _("Rulings"), "rulings_with_award": _("Rulings with an award"), "award_to_claim_rate": _("Awarded of claimed"),
-        "median_award": _("Median award"), "rulings_with_insurer_compensation": _("Rulings with insurer compensation"),
-        "insurer_compensation": _("Insurer compensation"), "appeals_filed": _("Appeals filed"), "appeal_rate": _("Appeal rate"),
-        "appeals_decided": _("Appeals decided"), "reversal_rate": _("Reversal rate"), "care_not_met": _("Standard of care not met"),
-        "care_not_met_rate": _("Share of filed"), "malpractice": _("Malpractice found"), "malpractice_rate": _("Share of care not met"),
-        "first_rulings_within_60_days": _("First rulings within 60 days"), "appeals_changed": _("Reversed, modified or remanded"),
-        "claims": _("Claims counted"),
-    }
-    if name in names:
-        return str(names[name])
+    if name in LABELS:
+        return str(_(LABELS[name]))
     head, _sep, rest = name.partition(".")
     if head in ("findings",):
         return label("finding", rest)

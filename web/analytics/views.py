@@ -31,21 +31,13 @@ bp = Blueprint("analytics", __name__, url_prefix="/analytics", template_folder="
 public_bp = Blueprint("public_statistics", __name__, url_prefix="/public/statistics", template_folder="templates")
 
 ANALYSTS = ("analyst", "admin")
-PUBLIC_MEASURES = ("outcomes", "pending", "funnel", "mediation", "compensation", "appeals")
+PUBLIC_MEASURES = stats.PUBLIC_MEASURE_NAMES
 PUBLIC_BREAKDOWNS = tuple(b for b in ("track", "court", "specialty", "finding", "year") if b not in stats.PUBLIC_BREAKDOWNS_EXCLUDED)
-HEADLINE = {
-    "outcomes": "clearance_rate", "pending": "pending", "funnel": "liability_found", "experts": "late_rate",
-    "hearings": "date_certainty_rate", "mediation": "success_rate", "compensation": "award_to_claim_rate", "appeals": "reversal_rate",
-}
 
 
 def measure_title(measure: str) -> str:
-    titles = {
-        "outcomes": _("Outcomes"), "pending": _("Pending caseload"), "funnel": _("From claim to liability"),
-        "experts": _("Expert examinations"), "hearings": _("Trial date certainty"), "mediation": _("Mediation"),
-        "compensation": _("Compensation"), "appeals": _("Appeals"),
-    }
-    return str(titles[measure])
+    """A measure's title in the reader's language, as the statistics registry declares it."""
+    return str(_(stats.REGISTRY[measure].title))
 
 
 def breakdown_choices(allowed: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -84,6 +76,10 @@ def _known_judges(judges: list[dict[str, Any]]) -> Callable[[], set[str]]:
 @bp.get("")
 @roles_required(*ANALYSTS)
 def dashboard() -> Any:
+    """The analysts' page, one tab at a time (``section``: the overview unless another is asked for)."""
+    tab = request.args.get("section") or sections.OVERVIEW
+    if tab not in sections.TABS:
+        abort(404)
     judges = _judges()
     notes: list[str] = []
     try:
@@ -91,11 +87,19 @@ def dashboard() -> Any:
         validate(query, _known_judges(judges))
     except QueryError as error:
         context = _form_context(None, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
-        return render_template("analytics/dashboard.html", error=error, sections=[], notes=notes, **context), 400
+        return render_template("analytics/dashboard.html", error=error, sections=[], notes=notes, tabs=[], tab=tab, **context), 400
     with services().read() as conn:
-        built = [build(conn, query) for build in sections.DASHBOARD]
+        built = [build(conn, query) for build in sections.TABS[tab]]
     context = _form_context(query, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
-    return render_template("analytics/dashboard.html", error=None, sections=built, notes=notes, measures=MEASURE_NAMES, **context)
+    return render_template("analytics/dashboard.html", error=None, sections=built, notes=notes, measures=MEASURE_NAMES, tabs=_tabs(query, tab),
+                           tab=tab, **context)
+
+
+def _tabs(query: StatsQuery, current: str) -> list[dict[str, Any]]:
+    """Links to every tab of the analysts' page, for the same period, breakdown and filters."""
+    params: dict[str, Any] = query.params()
+    return [{"id": tab, "title": sections.tab_title(tab), "current": tab == current, "url": url_for("analytics.dashboard", section=tab, **params)}
+            for tab in sections.TABS]
 
 
 def measure_page(measure: str, *, public: bool) -> Any:
@@ -111,7 +115,7 @@ def measure_page(measure: str, *, public: bool) -> Any:
         return render_template("analytics/measure.html", measure=measure, title=measure_title(measure), error=error, section=None, **context), 400
     with services().read() as conn:
         result = run(conn, query)
-    headline = HEADLINE[measure]
+    headline = stats.REGISTRY[measure].headline
     title = f"{figure_label(headline)} — {measure_title(measure)}"
     rate = headline.endswith("_rate")
     section = sections.Section(measure, measure_title(measure), "", query, result)
@@ -207,8 +211,8 @@ def public_index() -> Any:
 @public_bp.get("/methodology")
 def methodology() -> Any:
     """What every figure means (kk, ru, en), for analysts and the public alike; each chart and table links here."""
-    return render_template("analytics/methodology.html", measures=definitions.MEASURES, general=definitions.GENERAL,
-                           figures=definitions.measure_figures, measure_title=measure_title)
+    return render_template("analytics/methodology.html", measures=definitions.MEASURES, general=definitions.general(),
+                           definition=definitions.definition, figures=definitions.measure_figures, measure_title=measure_title)
 
 
 @public_bp.get("/<measure>")
