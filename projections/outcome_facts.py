@@ -35,7 +35,17 @@ from sqlalchemy.orm import Session
 from domain.case import Case
 from projections.base import Projection, local_day, tiyn
 from projections.section_facts import SECTION_COLUMNS, SectionFact, section_facts
-from projections.tables import HEADS, stat_cases, stat_outcomes, stat_sections
+from projections.tables import (
+    FULL_GRAIN,
+    HEADS,
+    OUTCOME_DIMENSIONS,
+    ROLLED_UP,
+    SECTION_DIMENSIONS,
+    TOTAL_GRAIN,
+    stat_cases,
+    stat_outcomes,
+    stat_sections,
+)
 
 Fact = tuple[str, str, str, str, str, str, str, str, int]
 """(day, kind, court, track, specialty, judge_id, disposition, finding, days): the key of a ``stat_outcomes`` row."""
@@ -93,8 +103,8 @@ class OutcomeFactsProjection(Projection):
         self.deltas = Counter()
         self.section_deltas = Counter()
         super().project(session, events)
-        self._add_deltas(session, stat_outcomes, FACT_COLUMNS, self.deltas)
-        self._add_deltas(session, stat_sections, SECTION_COLUMNS, self.section_deltas)
+        self._add_deltas(session, stat_outcomes, FACT_COLUMNS, OUTCOME_DIMENSIONS, self.deltas)
+        self._add_deltas(session, stat_sections, SECTION_COLUMNS, SECTION_DIMENSIONS, self.section_deltas)
 
     def prepare(self, events: Sequence[tuple[int, Any]]) -> None:
         created = {str(e.originator_id) for _, e in events if isinstance(e, Case.CaseFiled)}
@@ -132,9 +142,19 @@ class OutcomeFactsProjection(Projection):
         self.buffer(stat_cases).update(row, state=state)
 
     @staticmethod
-    def _add_deltas(session: Session, table: Any, columns: Sequence[str], deltas: Counter[Any]) -> None:
-        """Add the batch's differences to ``table`` (one upsert), then drop rows that came to zero."""
-        changed: list[dict[str, Any]] = [dict(zip(columns, fact, strict=True), n=n) for fact, n in sorted(deltas.items()) if n]
+    def _add_deltas(session: Session, table: Any, columns: Sequence[str], dimensions: Sequence[str], deltas: Counter[Any]) -> None:
+        """Add the batch's differences to ``table`` at every grain (one upsert), then drop rows that came to zero."""
+        grained: Counter[tuple[Any, ...]] = Counter()
+        rolled = [columns.index(name) for name in dimensions]
+        for fact, n in deltas.items():
+            if not n:
+                continue
+            grained[(FULL_GRAIN, *fact)] += n
+            grained[(TOTAL_GRAIN, *(ROLLED_UP if i in rolled else v for i, v in enumerate(fact)))] += n
+            for kept in rolled:
+                grained[(columns[kept], *(ROLLED_UP if i in rolled and i != kept else v for i, v in enumerate(fact)))] += n
+        keys = ["grain", *columns]
+        changed: list[dict[str, Any]] = [dict(zip(keys, fact, strict=True), n=n) for fact, n in sorted(grained.items()) if n]
         if not changed:
             return
         for row in changed:
@@ -142,10 +162,10 @@ class OutcomeFactsProjection(Projection):
         connection = session.connection()
         insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
         statement = insert(table)
-        connection.execute(statement.on_conflict_do_update(index_elements=list(columns), set_={"n": table.c.n + statement.excluded.n}), changed)
+        connection.execute(statement.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + statement.excluded.n}), changed)
         # A change may have come to zero from either side (-1 then +1 on the same day and dimensions).
-        where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in columns), table.c.n == 0)
-        connection.execute(delete(table).where(where), [{f"k_{name}": row[name] for name in columns} for row in changed])
+        where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in keys), table.c.n == 0)
+        connection.execute(delete(table).where(where), [{f"k_{name}": row[name] for name in keys} for row in changed])
 
     # --- events ------------------------------------------------------------------------------------------
 

@@ -323,6 +323,7 @@ stat_cases = Table(
 stat_outcomes = Table(
     "stat_outcomes",
     metadata,
+    Column("grain", String(12), primary_key=True),  # which dimensions the row keeps: "" all, "*" none, else that one (see GRAINS)
     Column("day", Date, primary_key=True),
     Column("kind", String(8), primary_key=True),  # filed, reopened, ruling, first (ruling), pending (change)
     Column("court", String(3), primary_key=True),
@@ -333,13 +334,14 @@ stat_outcomes = Table(
     Column("finding", String(20), primary_key=True),  # "" : none
     Column("days", Integer, primary_key=True),  # a first ruling's days from receipt, else 0
     Column("n", Integer, nullable=False),  # how many (a pending change: +1 or -1, summed)
-    Index("ix_stat_outcomes_kind_day", "kind", "day"),
+    Index("ix_stat_outcomes_grain_kind_day", "grain", "kind", "day"),
 )
 
 stat_sections = Table(
     "stat_sections",
     metadata,
     # The other sections' facts (projections/section_facts.py): by day and the dimensions each is attributed to.
+    Column("grain", String(12), primary_key=True),  # which dimensions the row keeps: "" all, "*" none, else that one (see GRAINS)
     Column("day", Date, primary_key=True),
     Column("kind", String(12), primary_key=True),  # x_ordered, x_reported, x_missing, h_dated, m_referred, ... (section_facts)
     Column("court", String(3), primary_key=True),
@@ -352,10 +354,18 @@ stat_sections = Table(
     Column("value", BigInteger, primary_key=True),  # days, an amount in tiyn or a day's ordinal (exact medians); else 0
     Column("bound", Integer, primary_key=True),  # a claim's earliest earlier merits ruling on or after its day (ordinal); else 0
     Column("n", BigInteger, nullable=False),  # how many, or an amount in tiyn; a change: +1 or -1, summed
-    Index("ix_stat_sections_kind_day", "kind", "day"),
+    Index("ix_stat_sections_grain_kind_day", "grain", "kind", "day"),
 )
 
 tracking_statistics = _tracking("tracking_statistics")
+
+# Every fact is kept at several grains: with all its dimensions (grain ""), with none of them ("*"
+# in each), and with one of them (the grain names it). A query reads the coarsest grain that keeps
+# the dimensions its breakdown and filters need, so an overall figure, or one broken down or
+# filtered by a single dimension, reads rows that grow with the calendar, not with the docket.
+FULL_GRAIN, TOTAL_GRAIN, ROLLED_UP = "", "*", "*"
+OUTCOME_DIMENSIONS: tuple[str, ...] = ("court", "track", "specialty", "judge_id")
+SECTION_DIMENSIONS: tuple[str, ...] = ("court", "track", "specialty", "judge_id", "finding")
 
 # --- which projection owns what ------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import math
 import statistics as pystats
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -146,6 +146,15 @@ def _key_value(by: str | None, value: Any) -> str:
 
 
 # --- query helpers ------------------------------------------------------------------------------------------------
+
+
+def grain_of(by: str | None, filters: Filters, keys: Mapping[str, ColumnElement[Any]], dimensions: Sequence[str]) -> str:
+    """The coarsest grain of a fact table (projections/tables.py) that keeps every dimension the
+    breakdown ``by`` and the ``filters`` need: none ("*"), one (its name), or all ("")."""
+    needed = {keys[name].key for name in (*filters.as_dict(), by) if name in keys and keys[name].key in dimensions}
+    if not needed:
+        return t.TOTAL_GRAIN
+    return needed.pop() if len(needed) == 1 else t.FULL_GRAIN
 
 
 def _span(start: date, end: date, by: str | None, key: str) -> tuple[date, date]:

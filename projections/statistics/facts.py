@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, extract, func, select
 
 from projections import tables as t
-from projections.statistics.core import ALL, TIME_BREAKDOWNS, UNASSIGNED, Filters, _key_value, split_period
+from projections.statistics.core import ALL, TIME_BREAKDOWNS, UNASSIGNED, Filters, _key_value, grain_of, split_period
 
 S = t.stat_sections.c
 SECTION_KEYS: dict[str, ColumnElement[Any]] = {
@@ -25,9 +25,10 @@ SECTION_KEYS: dict[str, ColumnElement[Any]] = {
 PER_ACTOR = ("expert", "mediator")
 
 
-def _conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """``filters`` on the facts ("" is no judge)."""
-    return [SECTION_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
+def _conditions(filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
+    """``filters`` on the facts ("" is no judge), at the grain that keeps what the query needs."""
+    grain = [S.grain == grain_of(by, filters, SECTION_KEYS, t.SECTION_DIMENSIONS)]
+    return grain + [SECTION_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
 
 
 def _key_columns(by: str | None) -> list[ColumnElement[Any]]:
@@ -60,7 +61,7 @@ def summed(conn: Connection, kinds: Sequence[str], start: date, end: date, by: s
            *columns: ColumnElement[Any], actors: bool = False) -> list[tuple[Any, ...]]:
     """(group key, *columns, sum of n) for the facts of ``kinds`` dated in [start, end]."""
     keys = _key_columns(by)
-    where = [S.kind.in_(kinds), S.day.between(start, end), *_conditions(filters), *_actor_condition(by, actors)]
+    where = [S.kind.in_(kinds), S.day.between(start, end), *_conditions(filters, by), *_actor_condition(by, actors)]
     statement = select(*keys, *columns, func.sum(S.n)).where(*where)
     if keys or columns:
         statement = statement.group_by(*keys, *columns)
@@ -78,7 +79,8 @@ def running(conn: Connection, kind: str, start: date, end: date, by: str | None,
     """(group key, *columns, running sum of the changes of ``kind`` up to the end of the period),
     or, for a breakdown by year or month, up to the end of each part (its key): what holds "as
     of the end". Groups whose sum is zero are left out."""
-    where = [S.kind == kind, S.day <= end, *_conditions(filters), *_actor_condition(None if by in TIME_BREAKDOWNS else by, actors)]
+    over = None if by in TIME_BREAKDOWNS else by
+    where = [S.kind == kind, S.day <= end, *_conditions(filters, over), *_actor_condition(over, actors)]
     if by not in TIME_BREAKDOWNS:
         keys = _key_columns(by)
         statement = select(*keys, *columns, func.sum(S.n)).where(*where)
@@ -92,7 +94,7 @@ def running(conn: Connection, kind: str, start: date, end: date, by: str | None,
         return result
     changes = conn.execute(select(S.day, *columns, func.sum(S.n)).where(*where).group_by(S.day, *columns).order_by(S.day)).all()
     totals: dict[tuple[Any, ...], int] = {}
-    parts = []
+    parts: list[tuple[Any, ...]] = []
     index = 0
     for key, _part_start, part_end in split_period(start, end, str(by)):
         while index < len(changes) and changes[index][0] <= part_end:

@@ -26,6 +26,7 @@ from projections.statistics.core import (
     _key_value,
     _span,
     check_public,
+    grain_of,
     histogram_median,
     histogram_p90,
     period_days,
@@ -62,9 +63,11 @@ _F = t.stat_outcomes.c
 FACT_KEYS: dict[str, ColumnElement[Any]] = {"track": _F.track, "court": _F.court, "specialty": _F.specialty, "judge": _F.judge_id, "finding": _F.finding}
 
 
-def _fact_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """``filters`` on the facts (a fact's judge is the one the breakdown by judge attributes it to; "" is none)."""
-    return [FACT_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
+def _fact_conditions(filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
+    """``filters`` on the facts (a fact's judge is the one the breakdown by judge attributes it to; "" is none),
+    at the grain that keeps the dimensions the query needs."""
+    grain = [_F.grain == grain_of(by, filters, FACT_KEYS, t.OUTCOME_DIMENSIONS)]
+    return grain + [FACT_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
 
 
 def _fact_key_columns(by: str | None) -> list[ColumnElement[Any]]:
@@ -92,7 +95,7 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
     kinds = ["ruling", "first", *(["filed", "reopened"] if flow else [])]
     statement = (
         select(*key_columns, _F.kind, _F.disposition, _F.finding, _F.days, func.sum(_F.n))
-        .where(_F.kind.in_(kinds), _F.day.between(start, end), *_fact_conditions(filters))
+        .where(_F.kind.in_(kinds), _F.day.between(start, end), *_fact_conditions(filters, by))
         .group_by(*key_columns, _F.kind, _F.disposition, _F.finding, _F.days)
     )
     days: dict[str, Counter[int]] = defaultdict(Counter)
@@ -137,7 +140,7 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
 def _pending_counts(conn: Connection, start: date, end: date, by: str | None, filters: Filters) -> list[tuple[str, int]]:
     """(group key, cases pending at the end of the period), or at the end of each part of a breakdown by
     year or month: the sums of the pending changes dated up to then (groups with none pending left out)."""
-    pending = [_F.kind == "pending", _F.day <= end, *_fact_conditions(filters)]
+    pending = [_F.kind == "pending", _F.day <= end, *_fact_conditions(filters, None if by in TIME_BREAKDOWNS else by)]
     if by not in TIME_BREAKDOWNS:
         key_columns = _fact_key_columns(by)
         rows = conn.execute(select(*key_columns, func.sum(_F.n)).where(*pending).group_by(*key_columns))
@@ -159,7 +162,7 @@ def pending_at(conn: Connection, days: Sequence[date], filters: Filters = NO_FIL
     statistics projection's pending changes (+1 when a case becomes pending, -1 when it stops)."""
     if not days:
         return {}
-    pending = [_F.kind == "pending", _F.day <= max(days), *_fact_conditions(filters)]
+    pending = [_F.kind == "pending", _F.day <= max(days), *_fact_conditions(filters, None)]
     changes = conn.execute(select(_F.day, func.sum(_F.n)).where(*pending).group_by(_F.day).order_by(_F.day)).all()
     result: dict[date, int] = {}
     running = index = 0
