@@ -1,7 +1,7 @@
 """Statistics benchmark (issue 15): how the analysts' figures answer as the docket grows.
 
 Run on an installation that already holds a docket (``medcourt demo --cases N``), after its
-read models have caught up:
+read models have caught up (``medcourt projections run --until-caught-up``):
 
     MEDCOURT_DATABASE_URL=... MEDCOURT_VAR=... python -m tests.bench.bench_statistics --label 10000
 
@@ -10,10 +10,12 @@ It measures, and adds to ``bench/results/statistics-<backend>.json`` under the d
 - ``outcomes``: ``statistics.outcomes`` in-process (what ``medcourt stats outcomes`` runs after
   start-up), over the docket's whole period and over its last full year, by nothing, track,
   month and judge; median and max of several calls after a warm-up call;
+- ``measures``: every other measure in-process the same way (whole period, by nothing and by month);
 - ``sections``: each section of the ``/analytics`` page built in-process, the same two periods;
 - ``cli``: the wall time of ``medcourt stats outcomes --no-catch-up`` as a process, start-up included;
-- ``http``: the ``/analytics`` page (as ``medcourt bench``'s ``statistics_page``) and one measure's
-  page, under gunicorn (4 workers) with 8 client threads: p50, p95, p99, throughput.
+- ``http``: under gunicorn (4 workers) with 8 client threads: the ``/analytics`` page as it opens
+  (the overview tab, as ``medcourt bench``'s ``statistics_page``), every tab of it, and one
+  measure's page: p50, p95, p99, throughput.
 
 Figures taken on a shared machine are a floor; the results file records the load average.
 """
@@ -70,22 +72,18 @@ def bench_outcomes(settings: Settings, spans: dict[str, tuple[date, date]], repe
     return figures
 
 
-def bench_before(settings: Settings, spans: dict[str, tuple[date, date]], module_path: Path, repeats: int = 5) -> dict[str, Any]:
-    """``outcomes`` as the code before the statistics projection computed it (a copy of that
-    projections/statistics.py, e.g. ``git show b1128a1:projections/statistics.py``), beside today's."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("statistics_before", module_path)
-    assert spec is not None and spec.loader is not None
-    before = importlib.util.module_from_spec(spec)
-    sys.modules["statistics_before"] = before
-    spec.loader.exec_module(before)
+def bench_measures(settings: Settings, spans: dict[str, tuple[date, date]], repeats: int = 5) -> dict[str, Any]:
     engine = views_engine(settings)
     figures: dict[str, Any] = {}
+    start, end = spans["whole"]
     with engine.connect() as conn:
-        for span, (start, end) in spans.items():
-            for by in (None, "track", "month", "judge"):
-                figures[f"{span}_by_{by or 'nothing'}"] = _latency(lambda by=by, start=start, end=end: before.outcomes(conn, start, end, by=by), repeats)
+        for name, measure in stats.MEASURES.items():
+            if name == "outcomes":
+                continue
+            for by in (None, "month"):
+                figures[f"{name}_whole_by_{by or 'nothing'}"] = _latency(lambda measure=measure, by=by: measure(conn, start, end, by=by), repeats)
+        for by in (None, "court"):
+            figures[f"pending_at_end_by_{by or 'nothing'}"] = _latency(lambda by=by: stats.pending(conn, end, by=by), repeats)
     return figures
 
 
@@ -124,8 +122,12 @@ def bench_pages(settings: Settings, spans: dict[str, tuple[date, date]], seconds
     username = f"analyst_{uuid.uuid4().hex[:6]}"
     AccountStore(views_engine(settings)).create_user(username, password, "analyst", language="en")
     (start, end), (year_start, year_end) = spans["whole"], spans["last_year"]
+    from web.analytics.sections import TABS
+
     pages = {
         "statistics_page": [f"/analytics?from={start}&to={end}", f"/analytics?from={year_start}&to={year_end}&by=track"],
+        "statistics_tabs": [f"/analytics?from={year_start}&to={year_end}&by=track&section={tab}" for tab in TABS]
+        + [f"/analytics?from={start}&to={end}&section={tab}" for tab in TABS],
         "outcomes_page": [f"/analytics/outcomes?from={year_start}&to={year_end}&by=month"],
     }
     results: dict[str, Any] = {"workers": 4, "client_threads": 8, "seconds_per_page": seconds}
@@ -140,7 +142,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", required=True, help="the docket's size, as the results name it (e.g. 10000)")
     parser.add_argument("--seconds", type=float, default=15.0, help="load per page for the HTTP figures (0: skip them)")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
-    parser.add_argument("--before", type=Path, help="also time a copy of the previous projections/statistics.py on the same docket")
     args = parser.parse_args(argv)
     settings = load_settings()
     spans = periods(settings)
@@ -148,15 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     with engine.connect() as conn:
         cases = conn.execute(select(func.count()).select_from(cases_table)).scalar_one()
         facts = conn.execute(select(func.count()).select_from(stats.t.stat_outcomes)).scalar_one()
+        section_facts = conn.execute(select(func.count()).select_from(stats.t.stat_sections)).scalar_one()
     figures: dict[str, Any] = {
-        "cases": cases, "stat_outcomes_rows": facts, "load_average_before": os.getloadavg(),
+        "cases": cases, "stat_outcomes_rows": facts, "stat_sections_rows": section_facts, "load_average_before": os.getloadavg(),
         "periods": {k: [str(a), str(b)] for k, (a, b) in spans.items()},
     }
     figures["outcomes"] = bench_outcomes(settings, spans)
     print(json.dumps(figures["outcomes"]), flush=True)
-    if args.before:
-        figures["outcomes_before"] = bench_before(settings, spans, args.before)
-        print(json.dumps(figures["outcomes_before"]), flush=True)
+    figures["measures"] = bench_measures(settings, spans)
+    print(json.dumps(figures["measures"]), flush=True)
     figures["sections"] = bench_sections(settings, spans)
     print(json.dumps(figures["sections"]), flush=True)
     figures["cli"] = bench_cli(settings, spans)
@@ -168,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     path = args.output_dir / f"statistics-{'postgresql' if settings.database_url else 'sqlite'}.json"
     document = json.loads(path.read_text()) if path.exists() else {"machine": {"cores": os.cpu_count()}, "sizes": {}}
+    if any("stat_sections_rows" not in size for size in document["sizes"].values()):
+        # Figures of the code before every section read the statistics projection: kept, apart.
+        document.setdefault("before_sections_read_model", {}).update(
+            {label: size for label, size in document["sizes"].items() if "stat_sections_rows" not in size})
+        document["sizes"] = {label: size for label, size in document["sizes"].items() if "stat_sections_rows" in size}
     document["sizes"][args.label] = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **figures}
     path.write_text(json.dumps(document, indent=2) + "\n")
     print(f"results in {path}")
@@ -183,34 +189,41 @@ def write_growth_table(results: Path, doc: Path) -> None:
     if not doc.exists():
         return
     lines = [GROWTH_MARKER, "", "Generated by `python -m tests.bench.bench_statistics` from `bench/results/statistics-*.json`; do not edit by hand.",
-             "Figures in ms (median of repeated calls in-process; HTTP under gunicorn, 4 workers, 8 client threads).", "",
-             "*Before* is the code before the statistics projection (outcomes recomputed from case and ruling rows), timed on the same",
-             "docket in the same run; *after* reads `stat_outcomes`. The page figure is the whole `/analytics` dashboard, of which",
-             "outcomes are three sections of ten: the other seven (experts, hearings, mediation, compensation, appeals, funnel,",
-             "pending ages) still count case rows. The load average is the machine's when the run began (2 cores shared with",
-             "other engineers' test suites), so absolute figures are pessimistic; compare before and after within a row.",
-             "The PostgreSQL docket is the demo stopped part-way (generation ran at about 60 events/s on the loaded machine), then",
-             "`ANALYZE`d as autovacuum would after a bulk load: with stale planner statistics the funnel section took 0.7-1 s.", ""]
+             "In-process figures in ms (median of repeated calls after a warm-up); HTTP under gunicorn, 4 workers, 8 client threads.", "",
+             "Every section reads the statistics projection's facts (`stat_outcomes`, `stat_sections`), kept by day at several grains",
+             "(all dimensions, none, one), so an overall figure reads rows that grow with the calendar. *stats outcomes* is",
+             "`statistics.outcomes` over the docket's whole period (about six years) by month, by track and by nothing: what",
+             "`medcourt stats outcomes` spends after Python has started. *Slowest other measure* is the slowest of the other measures",
+             "over the whole period (by nothing or by month). The page opens on its overview tab (case flow by month and outcomes);",
+             "*tabs* is a random mix of every tab over the last full year by track and over the whole period.",
+             "The load average is the machine's when the run began: 2 cores shared with two other engineers' test suites and the",
+             "building of the next benchmark docket, so absolute figures are pessimistic.", ""]
     for path in sorted(results.glob("statistics-*.json")):
-        sizes = json.loads(path.read_text())["sizes"]
+        sizes = {label: size for label, size in json.loads(path.read_text())["sizes"].items() if "stat_sections_rows" in size}
+        if not sizes:
+            lines += [f"### {path.name}", "", "Only figures from before every section read the statistics projection (in the file).", ""]
+            continue
         lines += [f"### {path.name}", "",
-                  "| cases | stat_outcomes rows | load avg | outcomes whole period by month: before / after | by track: before / after | "
-                  "/analytics sections summed (last year) | `medcourt stats outcomes` process (Python start-up alone) | page p50 / p95 |",
-                  "| ---: | ---: | ---: | --- | --- | ---: | --- | --- |"]
+                  "| cases | fact rows (outcomes + sections) | load avg (1 min) | stats outcomes: by month / by track / overall | "
+                  "slowest other measure | /analytics sections summed (last year) | `medcourt stats outcomes` process | "
+                  "/analytics page p50 / p95 | every tab p50 / p95 |",
+                  "| ---: | ---: | ---: | --- | --- | ---: | --- | --- | --- |"]
         for g in sorted(sizes.values(), key=lambda size: int(size["cases"])):
-            before, after = g.get("outcomes_before", {}), g["outcomes"]
-
-            def pair(key: str, before: dict[str, Any] = before, after: dict[str, Any] = after) -> str:
-                old = before.get(key, {}).get("median_ms")
-                return f"{old if old is not None else 'n/a'} / {after[key]['median_ms']}"
-
+            after = g["outcomes"]
+            outcomes = " / ".join(str(after[f"whole_by_{by}"]["median_ms"]) for by in ("month", "track", "nothing"))
+            slowest_name, slowest = max(g.get("measures", {}).items(), key=lambda item: item[1]["median_ms"], default=("n/a", {"median_ms": "n/a"}))
             sections = round(sum(v["median_ms"] for k, v in g["sections"].items() if k.startswith("last_year_")), 1)
             cli = g["cli"]
-            http = g.get("http", {}).get("statistics_page")
-            page = f"{http['p50_ms']} / {http['p95_ms']} ({http['requests']} requests)" if http else "not measured"
-            lines.append(f"| {g['cases']:,} | {g['stat_outcomes_rows']:,} | {g['load_average_before'][0]:.1f} | {pair('whole_by_month')} | "
-                         f"{pair('whole_by_track')} | {sections} | {cli['stats_outcomes_by_track_process']['median_ms']} "
-                         f"({cli['python_and_imports_alone']['median_ms']}) | {page} |")
+            http = g.get("http", {})
+
+            def page(name: str, http: dict[str, Any] = http) -> str:
+                figures = http.get(name)
+                return f"{figures['p50_ms']} / {figures['p95_ms']} ({figures['requests']} requests)" if figures else "not measured"
+
+            lines.append(f"| {g['cases']:,} | {g['stat_outcomes_rows']:,} + {g['stat_sections_rows']:,} | {g['load_average_before'][0]:.1f} | "
+                         f"{outcomes} | {slowest['median_ms']} ({slowest_name}) | {sections} | "
+                         f"{cli['stats_outcomes_by_track_process']['median_ms']} (Python alone {cli['python_and_imports_alone']['median_ms']}) | "
+                         f"{page('statistics_page')} | {page('statistics_tabs')} |")
         lines.append("")
     # Before "## Measured figures", which `medcourt bench` regenerates to the end of the file.
     text = doc.read_text()
