@@ -162,6 +162,7 @@ class Projection(ABC):
             self.prepare(events)
             for position, domain_event in events:
                 self.process_event(domain_event, position)
+            self.finish()
             for buffer in self.buffers.values():
                 buffer.flush(session)
         finally:
@@ -170,6 +171,9 @@ class Projection(ABC):
 
     def prepare(self, events: Sequence[tuple[int, Any]]) -> None:  # noqa: B027 - optional hook
         """Load up front the stored rows the batch will change (default: none; rows load on demand)."""
+
+    def finish(self) -> None:  # noqa: B027 - optional hook
+        """After the batch's events, before its rows are written (default: nothing more to do)."""
 
     @abstractmethod
     def process_event(self, domain_event: Any, position: int) -> None:

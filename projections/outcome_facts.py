@@ -13,10 +13,12 @@ finding and (first rulings) days from receipt to ruling, five kinds of fact:
 Filings, reopenings and the pending caseload count for the case's current judge (as the
 statistics attribute them); when a judge is assigned or recused, or a correction moves the
 date of receipt or the specialty, the case's facts move with it. To make that exact, each
-case keeps in ``stat_cases`` what the figures need of it and the facts it contributes; an
-event recomputes the case's facts, and only the difference is added to ``stat_outcomes``,
-in the same transaction as the projection's tracking position. A statistics query then
-reads rows whose number grows with the calendar and the courts, not with the docket.
+case keeps in ``stat_cases`` what the figures need of it and the facts it contributes; a
+batch of events recomputes the facts of each case it changed once, at its end, and only the
+difference is added to ``stat_outcomes`` (and, for the other sections, ``stat_sections``:
+projections/section_facts.py), in the same transaction as the projection's tracking
+position. Each fact is added at several grains (all its dimensions, none, or one: see
+projections/tables.py), so a statistics query reads the coarsest rows that answer it.
 """
 
 from __future__ import annotations
@@ -98,10 +100,12 @@ class OutcomeFactsProjection(Projection):
         super().__init__()
         self.deltas: Counter[Fact] = Counter()
         self.section_deltas: Counter[SectionFact] = Counter()
+        self.touched: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def project(self, session: Session, events: Sequence[tuple[int, Any]]) -> None:
         self.deltas = Counter()
         self.section_deltas = Counter()
+        self.touched = {}
         super().project(session, events)
         self._add_deltas(session, stat_outcomes, FACT_COLUMNS, OUTCOME_DIMENSIONS, self.deltas)
         self._add_deltas(session, stat_sections, SECTION_COLUMNS, SECTION_DIMENSIONS, self.section_deltas)
@@ -117,14 +121,20 @@ class OutcomeFactsProjection(Projection):
     # --- the case's state and facts ------------------------------------------------------------------
 
     def _change(self, event: Any, change: Any) -> None:
-        """Apply ``change`` to a copy of the case's state, then add the difference of its facts."""
-        row = self.buffer(stat_cases).get(self.db, str(event.originator_id))
-        if row is None:
-            raise LookupError(f"Event {type(event).__qualname__} for a case the projection never saw filed ({event.originator_id})")
-        # A deep copy (through JSON's types) so the stored facts are compared with the state as it was.
-        state = json.loads(json.dumps(row["state"]))
-        change(state)
-        self._store(row, state)
+        """Apply ``change`` to the case's state as the batch has it; its facts are recomputed once, at the end of the batch."""
+        case_id = str(event.originator_id)
+        if case_id not in self.touched:
+            row = self.buffer(stat_cases).get(self.db, case_id)
+            if row is None:
+                raise LookupError(f"Event {type(event).__qualname__} for a case the projection never saw filed ({event.originator_id})")
+            # A deep copy (through JSON's types): the stored facts are those of the state as it was before the batch.
+            self.touched[case_id] = (row, json.loads(json.dumps(row["state"])))
+        change(self.touched[case_id][1])
+
+    def finish(self) -> None:
+        """Each case the batch changed: the difference of its facts, before and after the batch, goes to the fact tables."""
+        for row, state in self.touched.values():
+            self._store(row, state)
 
     def _store(self, row: dict[str, Any], state: dict[str, Any]) -> None:
         old = Counter({tuple(fact[:-1]): fact[-1] for fact in row["state"].get("facts", [])})
@@ -181,7 +191,7 @@ class OutcomeFactsProjection(Projection):
             "claimed": {head: tiyn(event.claimed.get(head)) or 0 for head in HEADS}, "exams": {}, "hearings": {}, "mediations": {}, "appeals": {},
         }
         row = self.buffer(stat_cases).insert(case_id=str(event.originator_id), state={"facts": []})
-        self._store(row, state)
+        self.touched[str(event.originator_id)] = (row, state)
 
     @process_event.register
     def _corrected(self, event: Case.DocketEntryCorrected, position: int) -> None:
