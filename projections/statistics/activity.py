@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -11,8 +11,8 @@ from sqlalchemy import Connection, select
 from domain.vocabulary import MEDIATION_OUTCOMES
 from projections import tables as t
 from projections.section_facts import EXAM_MISSING, EXAM_ORDERED, EXAM_REPORTED, HEARING, MEDIATION_CONCLUDED, MEDIATION_REFERRED
-from projections.statistics.core import NO_FILTERS, FilterArg, Filters, Groups, histogram_mean, histogram_median, histogram_p90, rate
-from projections.statistics.facts import S, running, summed
+from projections.statistics.core import NO_FILTERS, FilterArg, Filters, Groups, rate
+from projections.statistics.facts import S, running, summarised, summed
 from projections.statistics.registry import EXPERTS, HEARINGS, MEDIATION
 from projections.statistics.shape import _measure
 
@@ -35,19 +35,17 @@ def _experts(conn: Connection, start: date, end: date, by: str | None, filters: 
     groups: Groups = defaultdict(_expert_group)
     for key, n in summed(conn, [EXAM_ORDERED], start, end, by, filters, actors=True):
         groups[key]["ordered"] += n
-    turnaround: dict[str, Counter[int]] = defaultdict(Counter)
-    for key, late, days, n in summed(conn, [EXAM_REPORTED], start, end, by, filters, S.label, S.value, actors=True):
-        turnaround[key][int(days)] += n
+    for key, late, n in summed(conn, [EXAM_REPORTED], start, end, by, filters, S.label, actors=True):
         groups[key]["reported"] += n
         groups[key]["reported_late"] += n if late else 0
+    # Turnaround: exact order statistics of the days from order to report, ranked in the database.
+    for key, summary in summarised(conn, EXAM_REPORTED, start, end, by, filters, actors=True).items():
+        groups[key].update(median_turnaround_days=summary.median, mean_turnaround_days=summary.mean, p90_turnaround_days=summary.p90)
     # Still missing at the end of the period (of each part), past the due date: ordered by
     # then, neither reported nor withdrawn by then (a running sum of its starts and stops).
     for key, n in running(conn, EXAM_MISSING, start, end, by, filters, actors=True):
         groups[key]["missing_overdue_at_end"] += n
-    for key, group in groups.items():
-        histogram = turnaround.get(key, Counter())
-        group.update(median_turnaround_days=histogram_median(histogram), mean_turnaround_days=histogram_mean(histogram),
-                     p90_turnaround_days=histogram_p90(histogram))
+    for group in groups.values():
         group["late_rate"] = rate(group["reported_late"], group["reported"])
         group["overdue"] = group["reported_late"] + group["missing_overdue_at_end"]
     return dict(groups)
@@ -123,14 +121,13 @@ def _mediation(conn: Connection, start: date, end: date, by: str | None, filters
     groups: Groups = defaultdict(_mediation_group)
     for key, n in summed(conn, [MEDIATION_REFERRED], start, end, by, filters):
         groups[key]["referred"] += n
-    durations: dict[str, Counter[int]] = defaultdict(Counter)
-    for key, outcome, days, n in summed(conn, [MEDIATION_CONCLUDED], start, end, by, filters, S.label, S.value):
+    for key, outcome, n in summed(conn, [MEDIATION_CONCLUDED], start, end, by, filters, S.label):
         groups[key]["concluded"] += n
         groups[key]["outcomes"][outcome] += n
-        durations[key][int(days)] += n
-    for key, group in groups.items():
+    for key, summary in summarised(conn, MEDIATION_CONCLUDED, start, end, by, filters).items():
+        groups[key]["median_days_to_conclusion"] = summary.median
+    for group in groups.values():
         group["success_rate"] = rate(group["outcomes"]["settled"], group["concluded"])
-        group["median_days_to_conclusion"] = histogram_median(durations.get(key, Counter()))
     return dict(groups)
 
 

@@ -10,10 +10,11 @@ that dimension attributes them. So a query reads rows that grow with the calenda
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, extract, func, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Date, Integer, case, cast, extract, func, literal, select
 
 from projections import tables as t
 from projections.statistics.core import ALL, TIME_BREAKDOWNS, UNASSIGNED, Filters, _key_value, grain_of, split_period
@@ -57,11 +58,18 @@ def _actor_condition(by: str | None, actors: bool) -> list[ColumnElement[bool]]:
     return [S.actor != ""] if by in PER_ACTOR else [S.actor == ""]
 
 
+def days_until(conn: Connection, end: date, day: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Days from ``day`` to ``end``, in the database's own date arithmetic."""
+    if conn.dialect.name == "postgresql":
+        return literal(end, Date) - day
+    return cast(func.julianday(literal(end.isoformat())) - func.julianday(day), Integer)
+
+
 def summed(conn: Connection, kinds: Sequence[str], start: date, end: date, by: str | None, filters: Filters,
-           *columns: ColumnElement[Any], actors: bool = False) -> list[tuple[Any, ...]]:
-    """(group key, *columns, sum of n) for the facts of ``kinds`` dated in [start, end]."""
+           *columns: ColumnElement[Any], actors: bool = False, where: Sequence[ColumnElement[bool]] = ()) -> list[tuple[Any, ...]]:
+    """(group key, *columns, sum of n) for the facts of ``kinds`` dated in [start, end] (and ``where``)."""
     keys = _key_columns(by)
-    where = [S.kind.in_(kinds), S.day.between(start, end), *_conditions(filters, by), *_actor_condition(by, actors)]
+    where = [S.kind.in_(kinds), S.day.between(start, end), *_conditions(filters, by), *_actor_condition(by, actors), *where]
     statement = select(*keys, *columns, func.sum(S.n)).where(*where)
     if keys or columns:
         statement = statement.group_by(*keys, *columns)
@@ -103,3 +111,58 @@ def running(conn: Connection, kind: str, start: date, end: date, by: str | None,
             index += 1
         parts.extend((key, *extra, n) for extra, n in totals.items() if n)
     return parts
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Exact order statistics of the values a histogram counts (value -> how many), computed in SQL."""
+
+    count: int
+    median: float | None
+    p90: int | None
+    mean: float | None
+    within: int  # how many values are at most ``within_of`` (see ``summaries``)
+
+
+def summaries(conn: Connection, value: ColumnElement[Any], n: ColumnElement[Any], keys: Sequence[ColumnElement[Any]],
+              where: Sequence[ColumnElement[bool]], within_of: int = 0) -> dict[tuple[Any, ...], Summary]:
+    """For each group of ``keys``: the count, ``statistics.median``, nearest-rank p90 and mean of the
+    values ``value`` that facts count (``n`` each), without reading the histogram out of the database:
+    the database sums the counts per value, ranks them with a running sum, and returns one row per group."""
+    labelled = [key.label(f"k{i}") for i, key in enumerate(keys)]
+    histogram = select(*labelled, value.label("v"), func.sum(n).label("c")).where(*where).group_by(*keys, value).subquery()
+    group = [histogram.c[f"k{i}"] for i in range(len(keys))]
+    ranked = select(
+        *group, histogram.c.v, histogram.c.c,
+        cast(func.sum(histogram.c.c).over(partition_by=group or None, order_by=histogram.c.v), BigInteger).label("cum"),
+        cast(func.sum(histogram.c.c).over(partition_by=group or None), BigInteger).label("total"),
+    ).subquery()
+    r = ranked.c
+    statement = select(
+        *(r[f"k{i}"] for i in range(len(keys))),
+        func.max(r.total),
+        func.min(case((r.cum >= (r.total + 1) // 2, r.v))),  # the lower middle value
+        func.min(case((r.cum >= r.total // 2 + 1, r.v))),  # the upper middle value
+        func.min(case((r.cum >= (9 * r.total + 9) // 10, r.v))),  # rank ceil(0.9 × total)
+        func.sum(r.v * r.c),
+        func.sum(case((r.v <= within_of, r.c), else_=0)),
+    )
+    if keys:
+        statement = statement.group_by(*(r[f"k{i}"] for i in range(len(keys))))
+    result: dict[tuple[Any, ...], Summary] = {}
+    for row in conn.execute(statement):
+        values = tuple(row)
+        key, (total, low, high, p90, weighted, within) = values[:len(keys)], values[len(keys):]
+        total = int(total or 0)
+        if not total:
+            continue
+        result[key] = Summary(total, round((int(low) + int(high)) / 2, 1), int(p90), round(int(weighted) / total, 1), int(within or 0))
+    return result
+
+
+def summarised(conn: Connection, kind: str, start: date, end: date, by: str | None, filters: Filters, *,
+               actors: bool = False, within_of: int = 0) -> dict[str, Summary]:
+    """``summaries`` of the ``value`` of the facts of ``kind`` dated in [start, end], by group key."""
+    keys = _key_columns(by)
+    where = [S.kind == kind, S.day.between(start, end), *_conditions(filters, by), *_actor_condition(by, actors)]
+    return {_key(by, values): summary for values, summary in summaries(conn, S.value, S.n, keys, where, within_of).items()}

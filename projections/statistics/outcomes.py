@@ -34,7 +34,7 @@ from projections.statistics.core import (
     rate,
     split_period,
 )
-from projections.statistics.facts import S, running
+from projections.statistics.facts import S, running, summaries
 from projections.statistics.registry import OUTCOMES, PENDING
 from projections.statistics.shape import _measure
 from projections.statistics.suppression import suppress
@@ -92,23 +92,21 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
     flow = by != "finding"  # case flow has no finding
     groups: Groups = defaultdict(lambda: _outcome_group(flow))
     key_columns = _fact_key_columns(by)
-    kinds = ["ruling", "first", *(["filed", "reopened"] if flow else [])]
+    kinds = ["ruling", *(["filed", "reopened"] if flow else [])]
+    in_period = [_F.day.between(start, end), *_fact_conditions(filters, by)]
     statement = (
-        select(*key_columns, _F.kind, _F.disposition, _F.finding, _F.days, func.sum(_F.n))
-        .where(_F.kind.in_(kinds), _F.day.between(start, end), *_fact_conditions(filters, by))
-        .group_by(*key_columns, _F.kind, _F.disposition, _F.finding, _F.days)
+        select(*key_columns, _F.kind, _F.disposition, _F.finding, func.sum(_F.n))
+        .where(_F.kind.in_(kinds), *in_period)
+        .group_by(*key_columns, _F.kind, _F.disposition, _F.finding)
     )
-    days: dict[str, Counter[int]] = defaultdict(Counter)
     for row in conn.execute(statement):
         values = tuple(row)
         key = _fact_key(by, values[:len(key_columns)])
-        kind, disposition, finding, day_count, n = values[len(key_columns):]
+        kind, disposition, finding, n = values[len(key_columns):]
         n = int(n)
         group = groups[key]
         if kind in ("filed", "reopened"):
             group[kind] += n
-        elif kind == "first":
-            days[key][int(day_count)] += n
         else:
             group["resolved"] += n
             group["dispositions"][disposition] += n
@@ -120,12 +118,12 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
     if flow:
         for key, n in _pending_counts(conn, start, end, by, filters):
             groups[key]["pending_at_end"] += n
+    # Time to disposition: exact order statistics of the first rulings' days, ranked in the database.
+    for values, summary in summaries(conn, _F.days, _F.n, key_columns, [_F.kind == "first", *in_period], WITHIN_DAYS).items():
+        group = groups[_fact_key(by, values)]
+        group.update(first_rulings=summary.count, median_days_to_disposition=summary.median, p90_days_to_disposition=summary.p90,
+                     first_rulings_within_60_days=summary.within)
     for key, group in groups.items():
-        histogram = days.get(key, Counter())
-        group["first_rulings"] = sum(histogram.values())
-        group["median_days_to_disposition"] = histogram_median(histogram)
-        group["p90_days_to_disposition"] = histogram_p90(histogram)
-        group["first_rulings_within_60_days"] = sum(n for d, n in histogram.items() if d <= WITHIN_DAYS)
         group["share_within_60_days"] = rate(group["first_rulings_within_60_days"], group["first_rulings"])
         group["liability_rate"] = rate(group["liability_found"], group["merits"])
         if flow:

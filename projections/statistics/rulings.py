@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -24,8 +24,8 @@ from projections.section_facts import (  # noqa: F401 - CARE_NOT_MET: stats.CARE
     FUNNEL_FILED,
     FUNNEL_STAGE,
 )
-from projections.statistics.core import NO_FILTERS, SUPPRESSED, FilterArg, Filters, Groups, _span, histogram_median, money, rate
-from projections.statistics.facts import S, summed
+from projections.statistics.core import NO_FILTERS, SUPPRESSED, TIME_BREAKDOWNS, FilterArg, Filters, Groups, _span, money, rate
+from projections.statistics.facts import S, days_until, summarised, summed
 from projections.statistics.registry import APPEALS, CHANGED_ON_APPEAL, COMPENSATION, FUNNEL
 from projections.statistics.shape import _measure
 from projections.tables import HEADS
@@ -53,10 +53,10 @@ def _compensation(conn: Connection, start: date, end: date, by: str | None, filt
         part = "awarded" if kind == COMP_AWARDED else "payable"
         groups[key][part][head] += n
         groups[key][part]["total"] += n
-    awards: dict[str, Counter[int]] = defaultdict(Counter)
-    for key, award, n in summed(conn, [COMP_AWARD], start, end, by, filters, S.value):
-        groups[key]["rulings_with_award"] += n
-        awards[key][int(award)] += n
+    # The median award (total awarded per ruling with an award), ranked in the database.
+    awards = summarised(conn, COMP_AWARD, start, end, by, filters)
+    for key, summary in awards.items():
+        groups[key]["rulings_with_award"] = summary.count
     # A case's claim counts once, with its first merits ruling of the period (of each year or
     # month of a breakdown by them): one whose earlier merits rulings all fall outside it.
     for key, kind, head, latest_before, earliest_after, n in summed(
@@ -75,7 +75,7 @@ def _compensation(conn: Connection, start: date, end: date, by: str | None, filt
         groups[key]["rulings_with_insurer_compensation" if what == "rulings" else "insurer_compensation"] += n
     for key, group in groups.items():
         group["award_to_claim_rate"] = rate(group["awarded"]["total"], group["claimed"]["total"])
-        group["median_award"] = histogram_median(awards.get(key, Counter()))
+        group["median_award"] = awards[key].median if key in awards else None
     return dict(groups)
 
 
@@ -156,11 +156,16 @@ def _funnel(conn: Connection, start: date, end: date, by: str | None, filters: F
     groups: Groups = defaultdict(_funnel_group)
     # The cases received in the period (each part), and the stages they reached by its end:
     # a stage's fact is dated on the day of receipt, its value the days until it was reached.
-    for key, kind, stage, received, days, n in summed(conn, [FUNNEL_FILED, FUNNEL_STAGE], start, end, by, filters, S.kind, S.label, S.day, S.value):
-        if kind == FUNNEL_FILED:
-            groups[key]["filed"] += n
-        elif received.toordinal() + int(days) <= _span(start, end, by, key)[1].toordinal():
+    for key, n in summed(conn, [FUNNEL_FILED], start, end, by, filters):
+        groups[key]["filed"] += n
+    if by not in TIME_BREAKDOWNS:
+        # One end for every group: the database keeps the stages reached by it.
+        for key, stage, n in summed(conn, [FUNNEL_STAGE], start, end, by, filters, S.label, where=[S.value <= days_until(conn, end, S.day)]):
             groups[key][stage] += n
+    else:
+        for key, stage, received, days, n in summed(conn, [FUNNEL_STAGE], start, end, by, filters, S.label, S.day, S.value):
+            if received.toordinal() + int(days) <= _span(start, end, by, key)[1].toordinal():
+                groups[key][stage] += n
     for group in groups.values():
         group["care_not_met_rate"] = rate(group["care_not_met"], group["filed"])
         group["malpractice_rate"] = rate(group["malpractice"], group["care_not_met"])
