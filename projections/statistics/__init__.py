@@ -5,8 +5,11 @@ closed range of court-local dates) or a date, and keywords: ``by`` (a breakdown)
 ``filters`` (which rows count: ``Filters`` or a mapping of ``court``, ``track``,
 ``specialty``, ``judge``) and ``public``. It returns a plain dict ``{"measure", "from",
 "to", "by", "filters", "public", "groups": [...]}``; each group has its ``key`` (``"all"``
-without a breakdown) and the measure's figures. Counts are SQL aggregates; medians and
-percentiles are computed from the day counts SQL returns.
+without a breakdown) and the measure's figures, read from the statistics projection's facts
+(projections/outcome_facts.py, projections/section_facts.py): counts are sums of them, and
+medians, percentiles and means are exact order statistics of their day (or amount) counts,
+ranked in the database (``facts.summaries``). What each figure is built on is declared once,
+in ``registry``.
 
 Definitions, where DOMAIN.md leaves a choice:
 

@@ -106,12 +106,6 @@ def histogram_p90(histogram: Mapping[int, int]) -> int | None:
     return None if not total else _histogram_rank(histogram, math.ceil(0.9 * total))
 
 
-def histogram_mean(histogram: Mapping[int, int]) -> float | None:
-    """The mean of the values a histogram counts, to one place."""
-    total = sum(histogram.values())
-    return None if not total else round(sum(value * n for value, n in histogram.items()) / total, 1)
-
-
 def period_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
