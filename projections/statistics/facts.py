@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Connection, Date, Integer, case, cast, extract, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Date, Integer, case, cast, extract, func, literal, select, text
 
 from projections import tables as t
 from projections.statistics.core import ALL, TIME_BREAKDOWNS, UNASSIGNED, Filters, _key_value, grain_of, split_period
@@ -63,6 +63,19 @@ def days_until(conn: Connection, end: date, day: ColumnElement[Any]) -> ColumnEl
     if conn.dialect.name == "postgresql":
         return literal(end, Date) - day
     return cast(func.julianday(literal(end.isoformat())) - func.julianday(day), Integer)
+
+
+def days_to_part_end(conn: Connection, by: str, end: date, day: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Days from ``day`` to the end of its calendar month or year (``by``), or to ``end`` if that comes first:
+    the end of the part of a breakdown by month or year the day falls in."""
+    if conn.dialect.name == "postgresql":
+        unit = "month" if by == "month" else "year"
+        calendar_end = cast(func.date_trunc(unit, day) + text(f"interval '1 {unit}'") - text("interval '1 day'"), Date)
+        return func.least(calendar_end, literal(end, Date)) - day
+    start_of = "start of month" if by == "month" else "start of year"
+    following = "+1 month" if by == "month" else "+1 year"
+    calendar_end_text = func.date(day, start_of, following, "-1 day")
+    return cast(func.julianday(func.min(calendar_end_text, end.isoformat())) - func.julianday(day), Integer)
 
 
 def summed(conn: Connection, kinds: Sequence[str], start: date, end: date, by: str | None, filters: Filters,

@@ -25,7 +25,7 @@ from projections.section_facts import (  # noqa: F401 - CARE_NOT_MET: stats.CARE
     FUNNEL_STAGE,
 )
 from projections.statistics.core import NO_FILTERS, SUPPRESSED, TIME_BREAKDOWNS, FilterArg, Filters, Groups, _span, money, rate
-from projections.statistics.facts import S, days_until, summarised, summed
+from projections.statistics.facts import S, days_to_part_end, days_until, summarised, summed
 from projections.statistics.registry import APPEALS, CHANGED_ON_APPEAL, COMPENSATION, FUNNEL
 from projections.statistics.shape import _measure
 from projections.tables import HEADS
@@ -158,14 +158,10 @@ def _funnel(conn: Connection, start: date, end: date, by: str | None, filters: F
     # a stage's fact is dated on the day of receipt, its value the days until it was reached.
     for key, n in summed(conn, [FUNNEL_FILED], start, end, by, filters):
         groups[key]["filed"] += n
-    if by not in TIME_BREAKDOWNS:
-        # One end for every group: the database keeps the stages reached by it.
-        for key, stage, n in summed(conn, [FUNNEL_STAGE], start, end, by, filters, S.label, where=[S.value <= days_until(conn, end, S.day)]):
-            groups[key][stage] += n
-    else:
-        for key, stage, received, days, n in summed(conn, [FUNNEL_STAGE], start, end, by, filters, S.label, S.day, S.value):
-            if received.toordinal() + int(days) <= _span(start, end, by, key)[1].toordinal():
-                groups[key][stage] += n
+    # The database keeps the stages reached by the end of the period, or of the month or year a case was received in.
+    reached = days_to_part_end(conn, str(by), end, S.day) if by in TIME_BREAKDOWNS else days_until(conn, end, S.day)
+    for key, stage, n in summed(conn, [FUNNEL_STAGE], start, end, by, filters, S.label, where=[S.value <= reached]):
+        groups[key][stage] += n
     for group in groups.values():
         group["care_not_met_rate"] = rate(group["care_not_met"], group["filed"])
         group["malpractice_rate"] = rate(group["malpractice"], group["care_not_met"])

@@ -207,7 +207,7 @@ def write_growth_table(results: Path, doc: Path) -> None:
             lines += [f"### {path.name}", "", "Only figures from before every section read the statistics projection (in the file).", ""]
             continue
         lines += [f"### {path.name}", "",
-                  "| cases | fact rows (outcomes + sections) | load avg (1 min) | stats outcomes: by month / by track / overall | "
+                  "| cases | fact rows (outcomes + sections) | load avg (1 min, start / end) | stats outcomes: by month / by track / overall | "
                   "slowest other measure | /analytics sections summed (last year) | `medcourt stats outcomes` process | "
                   "/analytics page p50 / p95 | every tab p50 / p95 |",
                   "| ---: | ---: | ---: | --- | --- | ---: | --- | --- | --- |"]
@@ -223,7 +223,8 @@ def write_growth_table(results: Path, doc: Path) -> None:
                 figures = http.get(name)
                 return f"{figures['p50_ms']} / {figures['p95_ms']} ({figures['requests']} requests)" if figures else "not measured"
 
-            lines.append(f"| {g['cases']:,} | {g['stat_outcomes_rows']:,} + {g['stat_sections_rows']:,} | {g['load_average_before'][0]:.1f} | "
+            lines.append(f"| {g['cases']:,} | {g['stat_outcomes_rows']:,} + {g['stat_sections_rows']:,} | "
+                         f"{g['load_average_before'][0]:.1f} / {g.get('load_average_after', [float('nan')])[0]:.1f} | "
                          f"{outcomes} | {slowest['median_ms']} ({slowest_name}) | {sections} | "
                          f"{cli['stats_outcomes_by_track_process']['median_ms']} (Python alone {cli['python_and_imports_alone']['median_ms']}) | "
                          f"{page('statistics_page')} | {page('statistics_tabs')} |")
