@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from domain.case import Case
-    from projections.accounts import User
+    from web.accounts import User
 
 F = TypeVar("F", bound="Callable[..., Any]")
 

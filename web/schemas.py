@@ -38,7 +38,7 @@ from domain.vocabulary import (
     STANDARD_OF_CARE_MET,
     TRACKS,
 )
-from projections.accounts import LANGUAGES, USER_ROLES
+from web.accounts import LANGUAGES, USER_ROLES
 
 
 def N_(message: str) -> str:

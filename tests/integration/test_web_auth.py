@@ -35,7 +35,7 @@ def test_passwords_are_stored_as_argon2id_hashes(fresh: tuple[Flask, Court]) -> 
     app, _ = fresh
     from sqlalchemy import select
 
-    from projections.accounts import users
+    from projections.store_tables import users
 
     with app.extensions["medcourt"].views.connect() as conn:
         stored = conn.execute(select(users.c.password_hash).where(users.c.username == "clerk")).scalar_one()
