@@ -24,8 +24,9 @@ from domain.case import Case
 from domain.errors import NotFound
 from domain.records import plain
 from projections import queries
+from web.access import STAFF, visible_case
 from web.api import schemas as s
-from web.api.auth import STAFF, current, roles, visible_case
+from web.api.auth import current, roles
 from web.api.problems import Problem
 from web.api.smorest import ApiBlueprint
 from web.services import services
