@@ -11,16 +11,38 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, pool
 
+# Every module that declares tables, so that the one MetaData holds every table of the database.
+from projections import notices, store_tables  # noqa: F401 - imported for their tables
+from projections.search import SEARCH_INDEXES
 from projections.settings import Settings
+from projections.tables import metadata
+
+# The one MetaData: every table the migrations manage, read models and stores alike.
+TARGET_METADATA = metadata
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_MODELS_REVISION = "0001_read_models"
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """What autogenerate compares: the tables of ``metadata``, not what others keep in the same database.
+
+    On PostgreSQL the event store (eventsourcing's own tables, created by ``medcourt init``) shares the
+    database; on SQLite the search index is an FTS5 table with shadow tables of its own. Both, and
+    PostgreSQL's trigram index, are made outside this MetaData (the search ones in SQL by their revision).
+    """
+    if type_ == "index" and name in SEARCH_INDEXES:
+        return False
+    if type_ == "table" and reflected and compare_to is None:
+        return not (name or "").startswith("cases_fts") and not (name or "").endswith(("_events", "_snapshots", "_tracking"))
+    return True
 
 
 def alembic_config(settings: Settings) -> Config:

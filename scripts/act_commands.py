@@ -16,10 +16,10 @@ from scripts.context import open_docket, settings
 
 if TYPE_CHECKING:
     from domain.application import Docket
-    from projections.accounts import AccountStore
     from projections.acts import ActsReport
     from projections.settings import Settings
     from projections.signatures import CertificateStore
+    from web.accounts import AccountStore
 
 PASSPHRASE_ENV = "MEDCOURT_CERT_PASSPHRASE"
 
@@ -115,8 +115,8 @@ def cmd_case_sheet(args: argparse.Namespace) -> int:
 def _accounts(current: Settings) -> AccountStore | None:
     from argon2 import PasswordHasher
 
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     store = AccountStore(views_engine(current), PasswordHasher(time_cost=1, memory_cost=1024))
     return store if store.has_schema() else None

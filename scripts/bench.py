@@ -138,8 +138,8 @@ def _demo_users(settings: Settings) -> tuple[str, list[str]]:
     from sqlalchemy import func, select
 
     from projections import queries, tables
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     engine = views_engine(settings)
     with engine.connect() as conn:

@@ -409,9 +409,9 @@ def create_demo_users(world: World, password: str) -> str:
     """The users `clerk`, `judge`, `analyst` and `admin`, in the demo's busiest court; the judge is
     the certified judge there with the most cases. Returns the court."""
     from projections import schema
-    from projections.accounts import AccountStore
     from projections.db import views_engine
     from scripts.context import settings
+    from web.accounts import AccountStore
 
     current = settings()
     schema.upgrade(current)

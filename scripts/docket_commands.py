@@ -95,8 +95,8 @@ def reader(args: argparse.Namespace, docket: Docket, what: str) -> Actor:
     if not getattr(args, "as_user", None):
         docket.read_case(args.docket_number, OPERATOR, what)
         return OPERATOR
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     current = settings()
     store = AccountStore(views_engine(current))
@@ -214,8 +214,8 @@ def record_exported_sealed_cases(docket: Docket, case_ids: set[str]) -> None:
     like a page view, by the command line's operator."""
     if not case_ids:
         return
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     current = settings()
     schema.upgrade(current)  # the audit table, also where the read models were never built (as `import events` does)

@@ -40,8 +40,8 @@ def _store() -> TokenStore:
     from argon2 import PasswordHasher
 
     from projections import schema
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
     from web.api.tokens import TokenStore
 
     current = settings()

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from domain.errors import InvalidValue, NotFound
 from domain.vocabulary import COURTS
-from projections.accounts import LANGUAGES, USER_ROLES, AccountStore
 from scripts.cli import UsageError
 from scripts.context import settings
+from web.accounts import LANGUAGES, USER_ROLES, AccountStore
 
 if TYPE_CHECKING:
     from flask import Flask

@@ -54,13 +54,14 @@ from domain import clock
 from domain.application import Docket
 from domain.errors import DomainError, InvalidValue
 from domain.vocabulary import SYSTEM
-from projections import deadlines, schema
-from projections import notices as store
+from projections import deadlines, schema, store_tables
 from projections import statistics as stats
 from projections.db import views_engine
 from projections.deadlines import Due
+from projections.notices import naive_utc
 from projections.projector import Projector
 from projections.settings import Settings
+from scripts import worker_store as store
 from scripts.context import open_docket, settings
 
 log = logging.getLogger("medcourt.worker")
@@ -345,7 +346,7 @@ class Worker:
         global _serving
         scheduler = CourtScheduler(
             timezone=clock.COURT_TZ,
-            jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=store.apscheduler_jobs.name)},
+            jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=store_tables.apscheduler_jobs.name)},
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             # Late is better than never (no grace limit), once is enough (coalesce), one at a time.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -409,7 +410,7 @@ def _action_row(item: Due) -> dict[str, Any]:
 def _notice_row(item: Due, user_id: int, now: datetime) -> dict[str, Any]:
     return {
         "user_id": user_id, "kind": item.kind, "case_id": item.case_id, "subject": item.subject, "deadline_on": item.deadline_on,
-        "docket_number": item.docket_number, "court": item.court, "details": item.details, "created_at": store.naive_utc(now), "read_at": None,
+        "docket_number": item.docket_number, "court": item.court, "details": item.details, "created_at": naive_utc(now), "read_at": None,
     }
 
 

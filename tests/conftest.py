@@ -1,4 +1,6 @@
-"""Shared fixtures: a fresh SQLite folder or a fresh PostgreSQL database per test, on a pinned court clock.
+"""Shared fixtures: a fresh SQLite folder or a fresh PostgreSQL database per test, on a pinned court clock;
+and, as Flask's tutorial has them, the web app (``app``), its test ``client`` and CLI ``runner``, and
+``auth`` to sign a client in (helpers in ``tests/integration/web_support.py``).
 
 Every test runs at ``tests.court_clock.COURT_NOW`` (a fixed date, or ``MEDCOURT_TEST_TODAY``), never today.
 
@@ -12,13 +14,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from projections.settings import Settings
 from tests import court_clock
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient, FlaskCliRunner
+
+    from tests.integration.web_support import Court
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -96,3 +105,83 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest
         url = request.getfixturevalue("pg_database")
         monkeypatch.setenv("MEDCOURT_DATABASE_URL", url)
         yield Settings(database_url=url, var_dir=var_dir)
+
+
+# --- the web app, as Flask's tutorial tests it ----------------------------------------------------------------------------
+
+
+@pytest.fixture(name="fresh")
+def fresh_fixture(tmp_path: Path) -> tuple[Flask, Court]:
+    """An app on a fresh SQLite installation and its seeded court, the test's own (for tests that change things)."""
+    from tests.integration.web_support import make_app, seed
+
+    app = make_app(tmp_path / "var")
+    return app, seed(app)
+
+
+@pytest.fixture(scope="module", name="seeded")
+def seeded_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Court]]:
+    """One app and court shared by a module's read-mostly tests."""
+    from tests.integration.web_support import make_app, seed
+
+    app = make_app(tmp_path_factory.mktemp("web") / "var")
+    yield app, seed(app)
+
+
+@pytest.fixture
+def app(fresh: tuple[Flask, Court]) -> Flask:
+    return fresh[0]
+
+
+@pytest.fixture
+def court(fresh: tuple[Flask, Court]) -> Court:
+    """What ``seed`` put on the docket of ``app``: its users, judges, experts and cases."""
+    return fresh[1]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Signs ``client`` in and out, as Flask's tutorial's ``auth`` fixture does."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str = "clerk", password: str | None = None) -> None:
+        from tests.integration.web_support import PASSWORD, sign_in
+
+        sign_in(self._client, username, password or PASSWORD)
+
+    def logout(self) -> None:
+        from tests.integration.web_support import post
+
+        post(self._client, "/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture(name="client_for")
+def client_for_fixture(seeded: tuple[Flask, Court]) -> Callable[[str | None], FlaskClient]:
+    """A client of the shared ``seeded`` app, signed in as the user named (or not signed in: ``None``)."""
+    from tests.integration.web_support import sign_in
+
+    app, _ = seeded
+
+    def make(username: str | None) -> FlaskClient:
+        client = app.test_client()
+        if username:
+            sign_in(client, username)
+        return client
+
+    return make

@@ -33,12 +33,12 @@ from domain.application import Docket
 from domain.errors import ConcurrentChange, DomainError
 from domain.vocabulary import Actor
 from projections import schema
-from projections.accounts import AccountStore
 from projections.db import views_engine
 from projections.projector import Projector
 from projections.settings import Settings, load_settings
 from web import i18n
 from web.access import load_user
+from web.accounts import AccountStore
 from web.documents import DocumentDamaged, DocumentStore, cipher_keys
 from web.services import Services
 

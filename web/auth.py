@@ -24,7 +24,7 @@ bp = Blueprint("auth", __name__)
 HOME_BY_ROLE = {"clerk": "docket.cases", "judge": "judge.dashboard", "analyst": "analytics.dashboard", "admin": "admin.index"}
 
 
-SESSION_ID = "_sid"  # the server-side session this browser holds (projections.accounts.web_sessions)
+SESSION_ID = "_sid"  # the server-side session this browser holds (web.accounts.web_sessions)
 
 
 def safe_next(target: str | None) -> str | None:

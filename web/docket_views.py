@@ -9,7 +9,7 @@ in between, the form is shown again with what changed, before anything is writte
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -23,10 +23,12 @@ from domain import clock
 from domain.case import Case
 from domain.errors import DomainError, InvalidValue
 from domain.permissions import PERMISSIONS, may
-from domain.vocabulary import COMPENSATION_HEADS, CORRECTABLE, COURTS, TRACKS
+from domain.views import CaseView
+from domain.vocabulary import CORRECTABLE, COURTS, TRACKS
 from projections import queries
 from web import schemas
-from web.access import CASE_WORK, STAFF, actor, is_assigned_judge, roles_required, viewer, visible_case
+from web.access import CASE_WORK, STAFF, is_assigned_judge, roles_required, viewer, visible_case
+from web.commands import COMMANDS, StaleCase, execute, file_case
 from web.documents import extension_for
 from web.forms import FormState, status_for
 from web.services import services
@@ -34,7 +36,6 @@ from web.services import services
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from marshmallow import Schema
 
 bp = Blueprint("docket", __name__)
 
@@ -64,33 +65,37 @@ def changes_since(case: Case, version: int) -> list[dict[str, Any]]:
 def submit(
     case: Case,
     form: FormState,
-    schema: Schema,
-    call: Callable[[dict[str, Any]], dict[str, Any]],
+    command: str,
     *,
     success: str,
     aliases: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+    before: Callable[[dict[str, Any]], None] | None = None,
 ) -> tuple[Response | None, int]:
-    """Validate, check for a concurrent edit, call the service. Returns (redirect, 303) on success,
-    else (None, status) with the messages added to ``form``."""
+    """Run ``command`` (``web.commands``) from its form: parse with the command's schema, then
+    ``execute`` it (``extra``: what the form's path names, e.g. the hearing). Returns (redirect, 303)
+    on success, else (None, status) with the messages added to ``form``."""
     try:
-        data = schema.load(form.nested())
+        data = schemas.load_form(COMMANDS[command].schema, form.nested(), exclude=form_excludes(command))
+        if before is not None:
+            before(data)
+        execute(command, case, {**data, **(extra or {})})
     except ValidationError as error:
         form.add_validation(error.messages)
         return None, 422
-    expected = data.pop("expected_version", None)
-    if expected is not None and expected != case.version:
-        form.values["expected_version"] = str(case.version)
-        form.conflict = changes_since(case, expected)
-        form.add(None, _("While you were filling in this form, the case changed (listed below). Check your entries and submit again."))
+    except StaleCase as stale:
+        form.stale(case.version, changes_since(case, stale.expected))
         return None, 409
-    try:
-        receipt = call(data)
     except DomainError as error:
         form.add_domain(error, aliases)
         return None, status_for(error)
-    services().caught_up(receipt.get("position"))
     flash(success, "success")
     return redirect(url_for("docket.case", docket_number=case.docket_number), code=303), 303
+
+
+def form_excludes(command: str) -> tuple[str, ...]:
+    """The command's fields a form does not send (a document's file comes as an upload)."""
+    return tuple(getattr(COMMANDS[command].schema, "FORM_EXCLUDES", ()))
 
 
 def fresh(case: Case, **defaults: Any) -> FormState:
@@ -123,13 +128,9 @@ def cases() -> str:
     return render_template("docket/cases.html", page=page, q=args.get("q", ""), court=court, track=track, status=status)
 
 
-INTAKE_FIELDS = {
-    "track", "court", "received_on", "specialty", "alleged_harm", "incident_date", "claimant.name", "claimant.relation",
-    "authority", "authority.kind", "authority.name", "representatives", "representatives.0.name", "claimed", "summary",
-    "respondents",
-    *(f"claimed.{head}" for head in COMPENSATION_HEADS),
-    *(f"respondents.{i}.{part}" for i in range(RESPONDENT_ROWS) for part in ("kind", "name", "certificate_no", "bin", "organization_bin")),
-}
+# The intake form's fields: every field of the filing command (three respondent rows), and the groups
+# the form shows messages for as a whole.
+INTAKE_FIELDS = {*schemas.field_names(schemas.CaseFilingSchema, rows=RESPONDENT_ROWS), "respondents", "authority", "claimed", "representatives"}
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -141,16 +142,13 @@ def new_case() -> Any:
     form = posted(INTAKE_FIELDS)
     form.aliases = {"claimant": "claimant.name", "respondents": "respondents.0.name"}
     try:
-        data = schemas.CaseIntakeSchema().load(form.nested())
+        receipt = file_case(schemas.load_form(schemas.CaseFilingSchema, form.nested()))
     except ValidationError as error:
         form.add_validation(error.messages)
         return render_template("docket/new_case.html", f=form, rows=RESPONDENT_ROWS), 422
-    try:
-        receipt = services().docket.file_case(**data, actor=actor())
     except DomainError as error:
         form.add_domain(error)
         return render_template("docket/new_case.html", f=form, rows=RESPONDENT_ROWS), status_for(error)
-    services().caught_up(receipt["position"])
     flash(_("Case %(number)s is on the docket.", number=receipt["docket_number"]), "success")
     return redirect(url_for("docket.case", docket_number=receipt["docket_number"]), code=303)
 
@@ -196,20 +194,13 @@ def new_document(docket_number: str) -> Any:
         form = FormState(fields=DOCUMENT_FIELDS)
         form.add("file", _("The file is larger than the limit of %(mb)d MB.", mb=limit_mb))
         return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb), 413
-    store = services().documents
+    extra = {"upload": (upload.stream, upload.filename)} if upload is not None and upload.filename else {}
 
-    def file_it(data: dict[str, Any]) -> dict[str, Any]:
-        if upload is None or not upload.filename:
+    def has_file(_data: dict[str, Any]) -> None:
+        if not extra:
             raise InvalidValue(_("Choose the file to upload."), field="file")
-        # The file stays staged (encrypted, out of the store) until the filing is recorded.
-        with store.stage(upload.stream, upload.filename, data.pop("sha256", None)) as staged:
-            done = services().docket.file_document(
-                found.docket_number, sha256=staged.sha256, size=staged.size, media_type=staged.media_type, actor=actor(), **data,
-            )
-            staged.commit()
-        return done
 
-    response, status = submit(found, form, schemas.DocumentSchema(), file_it, success=_("The document was filed."))
+    response, status = submit(found, form, "file_document", extra=extra, before=has_file, success=_("The document was filed."))
     if response is not None:
         return response
     if upload is not None and upload.filename:
@@ -221,19 +212,19 @@ def new_document(docket_number: str) -> Any:
 @roles_required(*CASE_WORK)
 def download(docket_number: str, document_id: str) -> Response:
     found = visible_case(docket_number, f"document {document_id}"[:64])
-    document = found.documents.get(document_id)
+    document = CaseView.of(found).document(document_id)
     if document is None:
         abort(404)
-    chunks = services().documents.iter_bytes(document["sha256"])
+    chunks = services().documents.iter_bytes(document.sha256)
     first = next(chunks, b"")  # verifies the checksum before anything is sent
 
     def body() -> Iterable[bytes]:
         yield first
         yield from chunks
 
-    filename = f"{found.docket_number}-{document_id}{extension_for(document['media_type'])}"
-    response = Response(body(), mimetype=document["media_type"])
-    response.headers["Content-Length"] = str(document["size"])
+    filename = f"{found.docket_number}-{document_id}{extension_for(document.media_type)}"
+    response = Response(body(), mimetype=document.media_type)
+    response.headers["Content-Length"] = str(document.size)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
@@ -273,8 +264,7 @@ def assign_judge(docket_number: str) -> Any:
     found = visible_case(docket_number, "judge")
     form = posted(ASSIGN_FIELDS)
     response, status = submit(
-        found, form, schemas.AssignJudgeSchema(),
-        lambda data: services().docket.assign_judge(found.docket_number, data["judge_id"], actor()),
+        found, form, "assign_judge",
         success=_("The judge was assigned."), aliases={"judge": "judge_id"},
     )
     return response or _judge_page(found, form, fresh(found), status)
@@ -286,8 +276,7 @@ def recuse_judge(docket_number: str) -> Any:
     found = visible_case(docket_number, "judge")
     form = posted(RECUSE_FIELDS)
     response, status = submit(
-        found, form, schemas.ReasonSchema(),
-        lambda data: services().docket.recuse_judge(found.docket_number, data["reason"], actor()),
+        found, form, "recuse_judge",
         success=_("The recusal was recorded; the judge's hearings in this case were cancelled."),
     )
     return response or _judge_page(found, fresh(found), form, status)
@@ -307,27 +296,20 @@ def new_hearing(docket_number: str) -> Any:
         form = fresh(found, date=tomorrow.isoformat(), time="10:00", duration_minutes=60)
         return render_template("docket/new_hearing.html", case=found, f=form)
     form = posted(HEARING_FIELDS)
-    schema = schemas.HearingSchema()
-
-    def schedule(data: dict[str, Any]) -> dict[str, Any]:
-        return services().docket.schedule_hearing(
-            found.docket_number, starts_at=schema.starts_at(data), courtroom=data["courtroom"], purpose=data["purpose"],
-            duration_minutes=data["duration_minutes"], actor=actor(),
-        )
-
-    response, status = submit(found, form, schema, schedule, success=_("The hearing was scheduled."), aliases={"starts_at": "date", "judge": "date"})
+    response, status = submit(found, form, "schedule_hearing", success=_("The hearing was scheduled."), aliases={"starts_at": "date", "judge": "date"})
     return response or (render_template("docket/new_hearing.html", case=found, f=form), status)
 
 
 def _hearing_page(found: Case, hearing_id: str, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
-    hearing = found.hearings.get(hearing_id)
+    case = CaseView.of(found)
+    hearing = case.hearing(hearing_id)
     if hearing is None:
         abort(404)
-    local = hearing["starts_at"].astimezone(clock.COURT_TZ)
+    local = hearing.starts_at.astimezone(clock.COURT_TZ)
     forms.setdefault("reschedule", fresh(found, date=local.date().isoformat(), time=local.strftime("%H:%M")))
     forms.setdefault("hold", fresh(found))
     forms.setdefault("cancel", fresh(found))
-    return render_template("docket/hearing.html", case=found, hearing=hearing, forms=forms, now=clock.now()), status
+    return render_template("docket/hearing.html", case=case, hearing=hearing, forms=forms, now=clock.now()), status
 
 
 @bp.get("/cases/<docket_number>/hearings/<hearing_id>")
@@ -341,15 +323,13 @@ def hearing(docket_number: str, hearing_id: str) -> tuple[str, int]:
 @roles_required(*roles_for("reschedule_hearing"))
 def reschedule_hearing(docket_number: str, hearing_id: str) -> Any:
     found = visible_case(docket_number, "hearing")
-    if hearing_id not in found.hearings:
+    if CaseView.of(found).hearing(hearing_id) is None:
         abort(404)
     form = posted({"date", "time", "reason", "expected_version"})
-
-    def reschedule(data: dict[str, Any]) -> dict[str, Any]:
-        starts_at = datetime.combine(data["date"], data["time"], tzinfo=clock.COURT_TZ)
-        return services().docket.reschedule_hearing(found.docket_number, hearing_id, starts_at=starts_at, reason=data["reason"], actor=actor())
-
-    response, status = submit(found, form, schemas.RescheduleSchema(), reschedule, success=_("The hearing was rescheduled."), aliases={"starts_at": "date", "judge": "date"})
+    response, status = submit(
+        found, form, "reschedule_hearing", extra={"hearing_id": hearing_id}, success=_("The hearing was rescheduled."),
+        aliases={"starts_at": "date", "judge": "date"},
+    )
     return response or _hearing_page(found, hearing_id, {"reschedule": form}, status)
 
 
@@ -357,12 +337,11 @@ def reschedule_hearing(docket_number: str, hearing_id: str) -> Any:
 @roles_required(*roles_for("hold_hearing"))
 def hold_hearing(docket_number: str, hearing_id: str) -> Any:
     found = visible_case(docket_number, "hearing")
-    if hearing_id not in found.hearings:
+    if CaseView.of(found).hearing(hearing_id) is None:
         abort(404)
     form = posted({"minutes_summary", "expected_version"})
     response, status = submit(
-        found, form, schemas.MinutesSchema(),
-        lambda data: services().docket.hold_hearing(found.docket_number, hearing_id, minutes_summary=data["minutes_summary"], actor=actor()),
+        found, form, "hold_hearing", extra={"hearing_id": hearing_id},
         success=_("The hearing was recorded as held."), aliases={"hearing_id": "minutes_summary"},
     )
     return response or _hearing_page(found, hearing_id, {"hold": form}, status)
@@ -372,12 +351,11 @@ def hold_hearing(docket_number: str, hearing_id: str) -> Any:
 @roles_required(*roles_for("cancel_hearing"))
 def cancel_hearing(docket_number: str, hearing_id: str) -> Any:
     found = visible_case(docket_number, "hearing")
-    if hearing_id not in found.hearings:
+    if CaseView.of(found).hearing(hearing_id) is None:
         abort(404)
     form = posted({"reason", "expected_version"})
     response, status = submit(
-        found, form, schemas.ReasonSchema(),
-        lambda data: services().docket.cancel_hearing(found.docket_number, hearing_id, reason=data["reason"], actor=actor()),
+        found, form, "cancel_hearing", extra={"hearing_id": hearing_id},
         success=_("The hearing was cancelled."), aliases={"hearing_id": "reason"},
     )
     return response or _hearing_page(found, hearing_id, {"cancel": form}, status)
@@ -405,23 +383,20 @@ def new_examination(docket_number: str) -> Any:
         return render_template("docket/new_examination.html", case=found, f=form, experts=experts)
     form = posted(EXAMINATION_FIELDS)
     response, status = submit(
-        found, form, schemas.ExaminationSchema(),
-        lambda data: services().docket.order_examination(
-            found.docket_number, kind=data["kind"], questions=schemas.ExaminationSchema.question_list(data),
-            expert_ids=data["expert_ids"], due_on=data["due_on"], actor=actor(),
-        ),
-        success=_("The examination was ordered."), aliases={"experts": "expert_ids", "judge": "kind"},
+        found, form, "order_examination",
+        success=_("The examination was ordered."), aliases={"experts": "expert_ids", "judge": "kind", "questions": "questions"},
     )
     return response or (render_template("docket/new_examination.html", case=found, f=form, experts=experts), status)
 
 
 def _examination_page(found: Case, examination_id: str, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
-    examination = found.examinations.get(examination_id)
+    case = CaseView.of(found)
+    examination = case.examination(examination_id)
     if examination is None:
         abort(404)
     forms.setdefault("report", fresh(found, received_on=clock.today().isoformat()))
     forms.setdefault("withdraw", fresh(found))
-    return render_template("docket/examination.html", case=found, examination=examination, forms=forms, today=clock.today()), status
+    return render_template("docket/examination.html", case=case, examination=examination, forms=forms, today=clock.today()), status
 
 
 @bp.get("/cases/<docket_number>/examinations/<examination_id>")
@@ -435,12 +410,11 @@ def examination(docket_number: str, examination_id: str) -> tuple[str, int]:
 @roles_required(*roles_for("submit_expert_report"))
 def submit_report(docket_number: str, examination_id: str) -> Any:
     found = visible_case(docket_number, "examination")
-    if examination_id not in found.examinations:
+    if CaseView.of(found).examination(examination_id) is None:
         abort(404)
     form = posted({"received_on", "standard_of_care_met", "causation", "harm_found", "summary", "document_id", "expected_version"})
     response, status = submit(
-        found, form, schemas.ReportSchema(),
-        lambda data: services().docket.submit_expert_report(found.docket_number, examination_id=examination_id, actor=actor(), **data),
+        found, form, "submit_expert_report", extra={"examination_id": examination_id},
         success=_("The expert report was recorded."), aliases={"examination_id": "received_on"},
     )
     return response or _examination_page(found, examination_id, {"report": form}, status)
@@ -450,12 +424,11 @@ def submit_report(docket_number: str, examination_id: str) -> Any:
 @roles_required(*roles_for("withdraw_examination"))
 def withdraw_examination(docket_number: str, examination_id: str) -> Any:
     found = visible_case(docket_number, "examination")
-    if examination_id not in found.examinations:
+    if CaseView.of(found).examination(examination_id) is None:
         abort(404)
     form = posted({"reason", "expected_version"})
     response, status = submit(
-        found, form, schemas.ReasonSchema(),
-        lambda data: services().docket.withdraw_examination(found.docket_number, examination_id, data["reason"], actor()),
+        found, form, "withdraw_examination", extra={"examination_id": examination_id},
         success=_("The examination was withdrawn."), aliases={"examination_id": "reason"},
     )
     return response or _examination_page(found, examination_id, {"withdraw": form}, status)
@@ -469,7 +442,8 @@ def _mediation_page(found: Case, forms: dict[str, FormState], status: int = 200)
     forms.setdefault("conclude", fresh(found, concluded_on=clock.today().isoformat()))
     with services().read() as conn:
         mediators = queries.list_mediators(conn, court=found.court) or queries.list_mediators(conn)
-    return render_template("docket/mediation.html", case=found, forms=forms, mediators=mediators, open_mediation=found.open_mediation()), status
+    case = CaseView.of(found)
+    return render_template("docket/mediation.html", case=case, forms=forms, mediators=mediators, open_mediation=case.open_mediation()), status
 
 
 @bp.get("/cases/<docket_number>/mediation")
@@ -484,8 +458,7 @@ def refer_to_mediation(docket_number: str) -> Any:
     found = visible_case(docket_number, "mediation")
     form = posted({"mediator_id", "due_on", "expected_version"})
     response, status = submit(
-        found, form, schemas.MediationReferralSchema(),
-        lambda data: services().docket.refer_to_mediation(found.docket_number, mediator_id=data["mediator_id"], due_on=data["due_on"], actor=actor()),
+        found, form, "refer_to_mediation",
         success=_("The case was referred to mediation."), aliases={"mediator": "mediator_id"},
     )
     return response or _mediation_page(found, {"refer": form}, status)
@@ -497,8 +470,7 @@ def conclude_mediation(docket_number: str) -> Any:
     found = visible_case(docket_number, "mediation")
     form = posted({"outcome", "concluded_on", "expected_version"})
     response, status = submit(
-        found, form, schemas.MediationOutcomeSchema(),
-        lambda data: services().docket.conclude_mediation(found.docket_number, outcome=data["outcome"], concluded_on=data["concluded_on"], actor=actor()),
+        found, form, "conclude_mediation",
         success=_("The mediation's outcome was recorded."),
     )
     return response or _mediation_page(found, {"conclude": form}, status)
@@ -534,8 +506,7 @@ def file_appeal(docket_number: str) -> Any:
     found = visible_case(docket_number, "appeals")
     form = posted({"filed_on", "appellant", "expected_version"})
     response, status = submit(
-        found, form, schemas.AppealSchema(),
-        lambda data: services().docket.file_appeal(found.docket_number, filed_on=data["filed_on"], appellant=data["appellant"], actor=actor()),
+        found, form, "file_appeal",
         success=_("The appeal was filed."),
     )
     return response or _appeals_page(found, {"file": form}, status)
@@ -547,8 +518,7 @@ def decide_appeal(docket_number: str) -> Any:
     found = visible_case(docket_number, "appeals")
     form = posted({"outcome", "decided_on", "expected_version"})
     response, status = submit(
-        found, form, schemas.AppealDecisionSchema(),
-        lambda data: services().docket.decide_appeal(found.docket_number, outcome=data["outcome"], decided_on=data["decided_on"], actor=actor()),
+        found, form, "decide_appeal",
         success=_("The appeal decision was recorded."),
     )
     return response or _appeals_page(found, {"decide": form}, status)
@@ -560,8 +530,7 @@ def enter_into_force(docket_number: str) -> Any:
     found = visible_case(docket_number, "appeals")
     form = posted({"expected_version"})
     response, status = submit(
-        found, form, schemas.CaseFormSchema(),
-        lambda data: services().docket.enter_into_force(found.docket_number, actor()),
+        found, form, "enter_into_force",
         success=_("The ruling entered into legal force."),
     )
     return response or _appeals_page(found, {"force": form}, status)
@@ -573,8 +542,7 @@ def reopen_case(docket_number: str) -> Any:
     found = visible_case(docket_number, "appeals")
     form = posted({"reopened_on", "reason", "expected_version"})
     response, status = submit(
-        found, form, schemas.ReopenSchema(),
-        lambda data: services().docket.reopen_case(found.docket_number, reopened_on=data["reopened_on"], reason=data["reason"], actor=actor()),
+        found, form, "reopen_case",
         success=_("The case was reopened."),
     )
     return response or _appeals_page(found, {"reopen": form}, status)
@@ -594,11 +562,7 @@ def new_correction(docket_number: str) -> Any:
         return render_template("docket/new_correction.html", f=fresh(found, corrects_version=version), **context)
     form = posted({"corrects_version", "reason", "field", "value", "expected_version"})
     response, status = submit(
-        found, form, schemas.CorrectionSchema(),
-        lambda data: services().docket.correct_entry(
-            found.docket_number, corrects_version=data["corrects_version"], reason=data["reason"],
-            corrections={data["field"]: data["value"]}, actor=actor(),
-        ),
+        found, form, "correct_entry",
         success=_("The correction was recorded; the original entry stays in the history."), aliases={"corrections": "value"},
     )
     return response or (render_template("docket/new_correction.html", f=form, **context), status)
@@ -625,8 +589,7 @@ def seal_case(docket_number: str) -> Any:
     found = visible_case(docket_number, "seal")
     form = posted({"reason", "expected_version"})
     response, status = submit(
-        found, form, schemas.SealSchema(),
-        lambda data: services().docket.seal_case(found.docket_number, reason=data["reason"], actor=actor()),
+        found, form, "seal_case",
         success=_("The case is sealed."),
     )
     return response or _seal_page(found, {"seal": form}, status)
@@ -638,8 +601,7 @@ def unseal_case(docket_number: str) -> Any:
     found = visible_case(docket_number, "seal")
     form = posted({"reason", "expected_version"})
     response, status = submit(
-        found, form, schemas.ReasonSchema(),
-        lambda data: services().docket.unseal_case(found.docket_number, reason=data["reason"], actor=actor()),
+        found, form, "unseal_case",
         success=_("The case is no longer sealed."),
     )
     return response or _seal_page(found, {"unseal": form}, status)

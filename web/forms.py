@@ -84,6 +84,13 @@ class FormState:
         else:
             self.add(prefix or None, _(str(messages)))
 
+    def stale(self, version: int, changes: list[dict[str, Any]]) -> None:
+        """The case changed while the form was being filled in: show it again at the case's ``version``,
+        with the ``changes`` (history entries) since the version it was shown at."""
+        self.values["expected_version"] = str(version)
+        self.conflict = changes
+        self.add(None, _("While you were filling in this form, the case changed (listed below). Check your entries and submit again."))
+
     def add_domain(self, error: DomainError, aliases: Mapping[str, str] | None = None) -> None:
         """A refusal from the domain, next to its field (renamed by ``aliases``) when the form has it."""
         if aliases:

@@ -26,25 +26,11 @@ from typing import Any
 
 from flask import Response, current_app, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from projections.store_tables import idempotent_requests
 from web.services import services
-
-metadata = MetaData()
-idempotent_requests = Table(
-    "idempotent_requests",
-    metadata,
-    Column("principal", String(80), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("status", Integer, nullable=True),  # None: running; UNKNOWN: ended without a definite answer
-    Column("content_type", String(100), nullable=True),
-    Column("location", String(500), nullable=True),
-    Column("body", LargeBinary, nullable=True),
-    Column("log_head", Integer, nullable=False),
-    Column("created_at", DateTime(), nullable=False),
-)
 
 HEADER = "Idempotency-Key"
 FORM_FIELD = "idempotency_key"

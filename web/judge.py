@@ -19,6 +19,7 @@ from projections import queries
 from web import schemas
 from web.access import STAFF, actor, roles_required, visible_case
 from web.casefacts import case_facts, diff, event_details
+from web.commands import StaleCase, execute
 from web.forms import FormState, domain_message, status_for
 from web.services import services
 
@@ -166,26 +167,21 @@ def ruling(docket_number: str) -> Any:
     form = FormState.from_request()
     form.fields = RULING_FIELDS
     try:
-        data = schemas.RulingSchema().load(form.nested())
+        data = schemas.load_form(schemas.RulingSchema, form.nested())
     except ValidationError as error:
         form.add_validation(error.messages)
         return _render_ruling(found, form, None, checked=False, status=422)
-    expected = data.get("expected_version")
     draft = schemas.RulingSchema.draft(data)
-    docket = services().docket
     if request.form.get("action") == "check":
         return _render_ruling(found, form, _blocking(found, draft), checked=True)
-    if expected is not None and expected != found.version:
-        form.values["expected_version"] = str(found.version)
-        form.conflict = docket.case_history(found.docket_number)[expected:]
-        form.add(None, _("While you were filling in this form, the case changed (listed below). Check your entries and submit again."))
-        return _render_ruling(found, form, _blocking(found, draft), checked=True, status=409)
     try:
-        receipt = docket.issue_ruling(found.docket_number, draft, actor())
+        receipt = execute("issue_ruling", found, data)
+    except StaleCase as stale:
+        form.stale(found.version, services().docket.case_history(found.docket_number)[stale.expected:])
+        return _render_ruling(found, form, _blocking(found, draft), checked=True, status=409)
     except DomainError as error:
         form.add_domain(error, RULING_ALIASES)
         return _render_ruling(found, form, [domain_message(error)], checked=True, status=status_for(error))
-    services().caught_up(receipt.get("position"))
     message = _("The ruling was recorded.")
     if receipt.get("transferred_to"):
         message += " " + _("The requalified case is %(number)s.", number=receipt["transferred_to"])
@@ -206,7 +202,7 @@ def check_ruling(docket_number: str) -> Response:
     form = FormState.from_request()
     form.fields = RULING_FIELDS
     try:
-        data = schemas.RulingSchema().load(form.nested())
+        data = schemas.load_form(schemas.RulingSchema, form.nested())
     except ValidationError as error:
         form.add_validation(error.messages)
         return jsonify(blocking=[], errors=form.errors, general=form.general)

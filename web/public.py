@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from domain.errors import NotFound
+from domain.views import CaseView
 from domain.vocabulary import COURTS, TRACKS
 from projections import queries
 from web import schemas
@@ -44,5 +45,5 @@ def case(docket_number: str) -> str:
         listed = queries.public_docket(conn, text=found.docket_number, per_page=10).items
     entry = next((item for item in listed if item["docket_number"] == found.docket_number), None)
     parties = entry["parties"] if entry else []
-    hearings = sorted(found.hearings.values(), key=lambda h: h["starts_at"])
+    hearings = sorted(CaseView.of(found).hearings, key=lambda h: h.starts_at)
     return render_template("public/case.html", case=found, parties=parties, hearings=hearings)

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from domain.application import Docket
-    from projections.accounts import AccountStore
     from projections.projector import Projector
     from projections.settings import Settings
+    from web.accounts import AccountStore
     from web.documents import DocumentStore
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from projections import accounts, notices, tables
+from projections.schema import TARGET_METADATA as metadata
+from projections.schema import include_object
 from projections.settings import Settings, load_settings
 
 config = context.config
@@ -20,15 +21,16 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name)
 
 settings: Settings = config.attributes.get("settings") or load_settings()
-# Every table the migrations manage, so an autogenerate never proposes dropping one.
-target_metadata = [tables.metadata, accounts.metadata, notices.metadata]
+# Every table the migrations manage (one MetaData), so an autogenerate never proposes dropping one.
+target_metadata = metadata
+
 
 # Any fixed number will do: it names the lock every Medcourt process takes to migrate.
 MIGRATION_LOCK = 7_350_112
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=settings.views_url, target_metadata=target_metadata, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    context.configure(url=settings.views_url, target_metadata=target_metadata, include_object=include_object, literal_binds=True, dialect_opts={"paramstyle": "named"})
     with context.begin_transaction():
         context.run_migrations()
 
@@ -37,7 +39,7 @@ def run_migrations_online() -> None:
     engine = create_engine(settings.views_url, poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
-            context.configure(connection=connection, target_metadata=target_metadata)
+            context.configure(connection=connection, target_metadata=target_metadata, include_object=include_object)
             with context.begin_transaction():
                 if connection.dialect.name == "postgresql":
                     # Two processes upgrading at once (two `medcourt init`s, a projector and a

@@ -115,8 +115,8 @@ def bench_cli(settings: Settings, spans: dict[str, tuple[date, date]], repeats: 
 
 
 def bench_pages(settings: Settings, spans: dict[str, tuple[date, date]], seconds: float) -> dict[str, Any]:
-    from projections.accounts import AccountStore
     from tests.bench.bench_http import load, served
+    from web.accounts import AccountStore
 
     password = uuid.uuid4().hex
     username = f"analyst_{uuid.uuid4().hex[:6]}"

@@ -114,8 +114,8 @@ def prepare(settings: Settings, clerks: int) -> Stage:
     from domain import clock
     from domain.application import Docket
     from projections import schema
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
     from web.api.tokens import TokenStore
 
     admin = {"user": "admin", "role": "admin"}

@@ -16,7 +16,7 @@ from domain import clock
 from scripts.cli import main as medcourt
 from tests.court_clock import COURT_TODAY
 from tests.integration.test_api_support import ApiClient
-from tests.integration.web_support import PDF, Court, csrf_token, fresh_fixture, seeded_fixture, sign_in  # noqa: F401 - fixtures
+from tests.integration.web_support import PDF, Court, csrf_token, sign_in
 from web.api.tokens import TokenStore, api_tokens, digest
 
 PROBLEM = "application/problem+json"

@@ -248,8 +248,8 @@ def _sealed_case_and_accounts(settings: Settings) -> str:
     from datetime import date, datetime, time
 
     from domain import clock
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     docket = open_docket()
     clerk = {"user": "clerk", "role": "clerk", "court": "ALA"}
@@ -274,8 +274,8 @@ def _sealed_case_and_accounts(settings: Settings) -> str:
 def test_a_sealed_case_is_read_on_the_command_line_only_as_a_user_who_may_see_it(
     settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, language: str, message: str,
 ) -> None:
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     assert main(["init"]) == 0
     number = _sealed_case_and_accounts(settings)
@@ -298,8 +298,8 @@ def test_a_sealed_case_is_read_on_the_command_line_only_as_a_user_who_may_see_it
 
 
 def test_an_export_is_recorded_as_a_view_of_every_sealed_case_it_writes(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    from projections.accounts import AccountStore
     from projections.db import views_engine
+    from web.accounts import AccountStore
 
     assert main(["init"]) == 0
     number = _sealed_case_and_accounts(settings)

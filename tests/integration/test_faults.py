@@ -26,9 +26,9 @@ from sqlalchemy import create_engine, func, select
 
 from domain import clock
 from domain.application import Docket
-from projections import notices as store
-from projections.accounts import users
+from projections import notices, store_tables
 from projections.settings import Settings
+from projections.store_tables import users
 from tests.bench.bench_stress import (
     REPO,
     ApiConnection,
@@ -236,8 +236,8 @@ def test_projector_and_worker_killed_mid_load_converge_to_a_rebuild_and_double_n
     try:
         with engine.connect() as conn:
             clerks = set(conn.execute(select(users.c.id).where(users.c.role == "clerk", users.c.court == "ALA", users.c.active.is_(True))).scalars())
-            sent = conn.execute(select(store.notices.c.docket_number, store.notices.c.user_id).where(store.notices.c.kind == "ruling_in_force")).all()
-            unfinished = conn.execute(select(func.count()).select_from(store.deadline_actions).where(store.deadline_actions.c.status != "done")).scalar_one()
+            sent = conn.execute(select(notices.notices.c.docket_number, notices.notices.c.user_id).where(notices.notices.c.kind == "ruling_in_force")).all()
+            unfinished = conn.execute(select(func.count()).select_from(store_tables.deadline_actions).where(store_tables.deadline_actions.c.status != "done")).scalar_one()
         # One notice per ruling and clerk of the court: none missing, none doubled.
         assert sorted(sent) == sorted((n, c) for n in decided for c in clerks)
         assert unfinished == 0

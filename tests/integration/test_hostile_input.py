@@ -457,8 +457,11 @@ def schema_classes() -> list[type[marshmallow.Schema]]:
     found = []
     for module in (web_schemas, api_schemas):
         for _, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, marshmallow.Schema) and value.__module__ == module.__name__ and value is not web_schemas.FormSchema:
+            if issubclass(value, marshmallow.Schema) and value.__module__ == module.__name__ and value not in (web_schemas.FormSchema, web_schemas.CommandSchema):
                 found.append(value)
+                # A command's schema loads the API's input as it is and a form's through its form variant: fuzz both.
+                if issubclass(value, web_schemas.CommandSchema):
+                    found.append(web_schemas.form_schema(value))
     return found
 
 
@@ -496,8 +499,8 @@ def test_every_schema_refuses_junk_with_a_validation_error_and_nothing_else(sche
 
 def test_every_schema_of_both_modules_is_fuzzed() -> None:
     names = {c.__name__ for c in schema_classes()}
-    assert {"CaseIntakeSchema", "RulingSchema", "LoginSchema", "CaseFilingSchema", "ProblemSchema", "StatsResultSchema"} <= names
-    assert len(names) >= 55
+    assert {"CaseFilingSchema", "CaseFilingSchemaForm", "RulingSchema", "RulingSchemaForm", "LoginSchema", "ProblemSchema", "StatsResultSchema"} <= names
+    assert len(names) >= 80
 
 
 # --- fuzzing: the site's forms -----------------------------------------------------------------------------------------------

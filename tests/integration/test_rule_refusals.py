@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from domain import clock
 from domain.messages import render
-from tests.integration.web_support import CLERK, CLERK_AST, Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
+from tests.integration.web_support import CLERK, CLERK_AST, Court, post, sign_in
 from web.api.tokens import TokenStore
 
 LANGUAGES = ("kk", "ru", "en")

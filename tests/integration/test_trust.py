@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.integration.web_support import PASSWORD, Court, csrf_token, fresh_fixture, make_app, post, seed, sign_in  # noqa: F401 - fixtures
+from tests.integration.web_support import PASSWORD, Court, csrf_token, make_app, post, seed, sign_in
 
 
 def login(client: FlaskClient, username: str, password: str, path: str = "/login", **kwargs: object) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
-from tests.integration.web_support import Court, client_for_fixture, csrf_token, seeded_fixture  # noqa: F401 - fixtures
+from tests.integration.web_support import Court, csrf_token
 
 ROLES = ("anonymous", "clerk", "judge", "analyst", "admin")
 USERS = {"anonymous": None, "clerk": "clerk", "judge": "judge", "analyst": "analyst", "admin": "admin"}

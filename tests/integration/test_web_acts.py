@@ -15,7 +15,7 @@ from domain import clock
 from projections import acts
 from projections.signatures import CertificateStore
 from tests.integration.act_support import PASSPHRASE, judge_pkcs12
-from tests.integration.web_support import Court, fresh_fixture, post, seeded_fixture, sign_in, signed_in, text  # noqa: F401 - fixtures
+from tests.integration.web_support import Court, post, signed_in, text
 
 JUDGE = {"user": "judge", "role": "judge"}
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -8,7 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.integration.web_support import PASSWORD, Court, csrf_token, fresh_fixture, make_app, post, seed, sign_in  # noqa: F401 - fixtures
+from tests.conftest import AuthActions
+from tests.integration.web_support import PASSWORD, Court, csrf_token, make_app, post, seed, sign_in
 
 
 def _login(client: FlaskClient, username: str, password: str, path: str = "/login") -> TestResponse:
@@ -16,35 +17,29 @@ def _login(client: FlaskClient, username: str, password: str, path: str = "/logi
     return client.post(path, data={"username": username, "password": password, "csrf_token": token})
 
 
-def test_a_clerk_signs_in_and_lands_on_the_case_search(fresh: tuple[Flask, Court]) -> None:
-    app, _ = fresh
-    client = app.test_client()
+def test_a_clerk_signs_in_and_lands_on_the_case_search(client: FlaskClient) -> None:
     response = _login(client, "clerk", PASSWORD)
     assert response.status_code == 302 and response.headers["Location"] == "/cases"
     assert "Cases" in client.get("/cases").get_data(as_text=True)
 
 
-def test_the_session_cookie_is_secure_http_only_and_same_site(fresh: tuple[Flask, Court]) -> None:
-    app, _ = fresh
-    response = _login(app.test_client(), "judge", PASSWORD)
+def test_the_session_cookie_is_secure_http_only_and_same_site(client: FlaskClient) -> None:
+    response = _login(client, "judge", PASSWORD)
     cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("medcourt_session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_passwords_are_stored_as_argon2id_hashes(fresh: tuple[Flask, Court]) -> None:
-    app, _ = fresh
+def test_passwords_are_stored_as_argon2id_hashes(app: Flask) -> None:
     from sqlalchemy import select
 
-    from projections.accounts import users
+    from projections.store_tables import users
 
     with app.extensions["medcourt"].views.connect() as conn:
         stored = conn.execute(select(users.c.password_hash).where(users.c.username == "clerk")).scalar_one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
-def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(fresh: tuple[Flask, Court]) -> None:
-    app, _ = fresh
-    client = app.test_client()
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client: FlaskClient) -> None:
     for username in ("clerk", "nobody"):
         response = _login(client, username, "wrong password")
         assert response.status_code == 401
@@ -94,10 +89,8 @@ def test_sign_in_follows_next_only_within_the_site(fresh: tuple[Flask, Court]) -
         assert outside.headers["Location"] == "/cases"
 
 
-def test_signing_out_ends_the_session(fresh: tuple[Flask, Court]) -> None:
-    app, _ = fresh
-    client = app.test_client()
-    sign_in(client, "analyst")
+def test_signing_out_ends_the_session(client: FlaskClient, auth: AuthActions) -> None:
+    auth.login("analyst")
     response = post(client, "/logout")
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert client.get("/cases").status_code == 302

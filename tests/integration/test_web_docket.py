@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.court_clock import COURT_TODAY
-from tests.integration.web_support import PDF, Court, fresh_fixture, post, sign_in  # noqa: F401 - fixtures
+from tests.integration.web_support import PDF, Court, post, sign_in
 
 
 def clerk_of(app: Flask, username: str = "clerk") -> FlaskClient:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from tests.court_clock import COURT_TODAY
-from tests.integration.web_support import Court, fresh_fixture, post, sign_in, signed_in, text  # noqa: F401 - fixtures
+from tests.integration.web_support import Court, post, sign_in, signed_in, text
 
 CLERK = {"user": "clerk", "role": "clerk", "court": "ALA"}  # the seeded court's clerk (R14)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Flask
 
-from tests.integration.web_support import Court, fresh_fixture, post, sign_in, signed_in  # noqa: F401 - fixtures
+from tests.integration.web_support import Court, post, signed_in
 
 
 def text(response: object) -> str:

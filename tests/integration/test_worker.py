@@ -13,8 +13,9 @@ from sqlalchemy import insert, select
 from domain import clock
 from domain.errors import AppealNotAllowed
 from domain.vocabulary import SYSTEM
-from projections import notices as store
+from projections import store_tables
 from projections.settings import Settings
+from scripts import worker_store as store
 from tests.integration.worker_support import CLERK, D0, JUDGE, Court, at, events_of_type, inbox_of, make_court, notice_count, run
 
 
@@ -131,7 +132,7 @@ def test_an_interrupted_action_is_finished_by_the_next_run_without_recording_it_
     with clock.frozen_at(after):
         case = court.docket.case(number)
         with court.engine.begin() as conn:
-            conn.execute(insert(store.deadline_actions).values(
+            conn.execute(insert(store_tables.deadline_actions).values(
                 case_id=str(case.id), kind="ruling_in_force", subject="RU1", deadline_on=D0 + timedelta(days=10), docket_number=number,
                 status="pending", details={"court": "ALA", "judge_id": court.judge_id, "in_force_on": str(D0 + timedelta(days=11))},
                 attempts=0, created_at=after.replace(tzinfo=None),
@@ -144,7 +145,7 @@ def test_an_interrupted_action_is_finished_by_the_next_run_without_recording_it_
     assert events_of_type(court.docket, number, "RulingEnteredIntoForce") == 1
     assert inbox_of(court, "judge") == [("ruling_in_force", number, "RU1", D0 + timedelta(days=10))]
     with court.engine.connect() as conn:
-        assert conn.execute(select(store.deadline_actions.c.status, store.deadline_actions.c.outcome)).all() == [("done", "already_done")]
+        assert conn.execute(select(store_tables.deadline_actions.c.status, store_tables.deadline_actions.c.outcome)).all() == [("done", "already_done")]
 
 
 def test_an_action_that_no_longer_applies_is_closed_without_notices(court: Court) -> None:
@@ -155,7 +156,7 @@ def test_an_action_that_no_longer_applies_is_closed_without_notices(court: Court
         court.docket.file_appeal(number, filed_on=D0 + timedelta(days=10), appellant="respondent", actor=CLERK)
         case = court.docket.case(number)
     with court.engine.begin() as conn:
-        conn.execute(insert(store.deadline_actions).values(
+        conn.execute(insert(store_tables.deadline_actions).values(
             case_id=str(case.id), kind="ruling_in_force", subject="RU1", deadline_on=D0 + timedelta(days=10), docket_number=number,
             status="pending", details={"court": "ALA", "judge_id": court.judge_id}, attempts=0, created_at=at(D0).replace(tzinfo=None),
         ))
@@ -171,7 +172,7 @@ def test_an_action_written_down_ahead_of_its_day_waits_for_it(court: Court) -> N
     number = court.decided("administrative", decided_on=D0)
     run(court, at(D0 + timedelta(days=20)), "statistics")  # projects the case
     with court.engine.begin() as conn:
-        conn.execute(insert(store.deadline_actions).values(
+        conn.execute(insert(store_tables.deadline_actions).values(
             case_id=str(court.docket.case(number).id), kind="ruling_in_force", subject="RU1", deadline_on=D0 + timedelta(days=10),
             docket_number=number, status="pending", details={"court": "ALA", "judge_id": court.judge_id}, attempts=0,
             created_at=at(D0 + timedelta(days=20)).replace(tzinfo=None),

@@ -17,7 +17,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import func, insert, select
 
 from domain import clock
-from projections import notices as store
+from projections import store_tables
 from projections.settings import Settings
 from scripts.worker import JOB_NAMES, CourtScheduler, Worker
 from tests.integration.worker_support import (
@@ -79,7 +79,7 @@ def test_two_workers_started_together_record_each_event_and_each_notice_once(cou
     assert notice_count(court) == expected
     assert sum(r["notices_created"] for r in results) == expected
     with court.engine.connect() as conn:
-        statuses = conn.execute(select(store.deadline_actions.c.status, func.count()).group_by(store.deadline_actions.c.status)).all()
+        statuses = conn.execute(select(store_tables.deadline_actions.c.status, func.count()).group_by(store_tables.deadline_actions.c.status)).all()
     assert statuses == [("done", len(decided))]
 
     # A third run finds nothing left to do.
@@ -114,9 +114,9 @@ def test_a_worker_killed_mid_run_misses_nothing_and_doubles_nothing_when_started
     assert all(events_of_type(court.docket, number, "RulingEnteredIntoForce") == 1 for number in decided)
     assert notice_count(court) == expected_notices(len(decided))
     with court.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(store.deadline_actions).where(store.deadline_actions.c.status != "done")).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(store_tables.deadline_actions).where(store_tables.deadline_actions.c.status != "done")).scalar_one() == 0
         # The killed run is on record as never finished.
-        unfinished = conn.execute(select(store.worker_runs.c.job).where(store.worker_runs.c.finished_at.is_(None))).scalars().all()
+        unfinished = conn.execute(select(store_tables.worker_runs.c.job).where(store_tables.worker_runs.c.finished_at.is_(None))).scalars().all()
     assert unfinished == ["legal_force"]
     assert run_worker_process("--now", NOW)["notices_created"] == 0
 
@@ -139,7 +139,7 @@ def serve_until(worker: Worker, done: Callable[[], bool], timeout: float = 30) -
 def finished_runs(court: Court) -> dict[str, int]:
     with court.engine.connect() as conn:
         rows = conn.execute(
-            select(store.worker_runs.c.job, func.count()).where(store.worker_runs.c.finished_at.is_not(None)).group_by(store.worker_runs.c.job)
+            select(store_tables.worker_runs.c.job, func.count()).where(store_tables.worker_runs.c.finished_at.is_not(None)).group_by(store_tables.worker_runs.c.job)
         ).all()
     return {job: count for job, count in rows}
 
@@ -164,6 +164,6 @@ def test_the_scheduler_catches_up_missed_runs_once_and_reruns_an_unfinished_job_
 
         # A run killed midway (started, never finished) is run again at start, though its next run is hours away.
         with court.engine.begin() as conn:
-            conn.execute(insert(store.worker_runs).values(job="legal_force", worker="gone:1", as_of=datetime.now(tz=UTC).replace(tzinfo=None),
+            conn.execute(insert(store_tables.worker_runs).values(job="legal_force", worker="gone:1", as_of=datetime.now(tz=UTC).replace(tzinfo=None),
                                                           started_at=datetime.now(tz=UTC).replace(tzinfo=None)))
         serve_until(worker, lambda: finished_runs(court)["legal_force"] > second["legal_force"])

@@ -1,7 +1,8 @@
-"""Fixtures for the web tests: an app on a fresh SQLite installation, a seeded court, signed-in clients.
+"""Helpers for the web tests: an app on a fresh SQLite installation (``make_app``), a seeded court
+(``seed``), signing in and posting forms with their CSRF token. The fixtures built on them (``app``,
+``client``, ``runner``, ``auth``, ``fresh``, ``seeded``, ``client_for``) are in ``tests/conftest.py``.
 
-The test modules import the fixtures (``*_fixture``, registered under the short names). The seeded
-court (``Court``) is built through the docket services, as a clerk and an
+The seeded court (``Court``) is built through the docket services, as a clerk and an
 administrator would build it, partly in the past (``clock.frozen_at``) so that
 histories have earlier dates to look at.
 """
@@ -11,13 +12,11 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -184,30 +183,3 @@ def text(response: object) -> str:
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, token_from: str = "/public", **kwargs: Any) -> Any:
     """POST a form with this session's CSRF token."""
     return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)}, **kwargs)
-
-
-@pytest.fixture(scope="module", name="seeded")
-def seeded_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Court]]:
-    """One app and court shared by a module's read-mostly tests."""
-    app = make_app(tmp_path_factory.mktemp("web") / "var")
-    yield app, seed(app)
-
-
-@pytest.fixture(name="fresh")
-def fresh_fixture(tmp_path: Path) -> tuple[Flask, Court]:
-    """An app and court of the test's own, for tests that change things."""
-    app = make_app(tmp_path / "var")
-    return app, seed(app)
-
-
-@pytest.fixture(name="client_for")
-def client_for_fixture(seeded: tuple[Flask, Court]) -> Iterator[Any]:
-    app, _ = seeded
-
-    def make(username: str | None) -> FlaskClient:
-        client = app.test_client()
-        if username:
-            sign_in(client, username)
-        return client
-
-    yield make

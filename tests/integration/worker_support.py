@@ -20,13 +20,14 @@ from domain import clock
 from domain.application import Docket
 from domain.vocabulary import Actor
 from projections import schema
-from projections.accounts import AccountStore, users
 from projections.db import views_engine
 from projections.notices import notices
 from projections.settings import Settings
+from projections.store_tables import users
 from scripts.context import open_docket
 from scripts.rulebook_data import kz_non_working_days
 from scripts.worker import JobReport, Worker
+from web.accounts import AccountStore
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"

@@ -11,56 +11,22 @@ sessions, so the API refuses exactly what the UI refuses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import current_app, g, request
 
-from domain.rules import may_see_sealed_case
-from domain.vocabulary import Actor, actor_for
-from projections.queries import Viewer
+from web.access import Caller
 from web.api.problems import Problem
-from web.services import services
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from domain.case import Case
     from web.api.tokens import TokenStore
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
 REALM = 'Bearer realm="medcourt"'
-STAFF = ("clerk", "judge", "analyst", "admin")
-CASE_WORK = ("clerk", "judge", "admin")
-ANALYSTS = ("analyst", "admin")
-
-
-@dataclass(frozen=True)
-class ApiUser:
-    username: str
-    role: str
-    court: str | None
-    judge_id: str | None
-    token_id: int
-
-    @property
-    def actor(self) -> Actor:
-        from web.idempotency import request_key
-
-        who = actor_for(self.username, self.role, self.court, self.judge_id)
-        key = request_key()
-        if key:
-            who["request"] = key  # the client's Idempotency-Key: a retry finds this write
-        return who
-
-    @property
-    def viewer(self) -> Viewer:
-        return Viewer(role=self.role, court=self.court, judge_id=self.judge_id)
-
-    def may_see(self, court: str, judge_id: str | None, sealed: bool) -> bool:
-        return not sealed or may_see_sealed_case(court, judge_id, self.role, self.court, self.judge_id)
 
 
 def tokens() -> TokenStore:
@@ -80,11 +46,11 @@ def authenticate() -> None:
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
     record, user = found
-    g.api_user = ApiUser(username=user.username, role=user.role, court=user.court, judge_id=user.judge_id, token_id=record.id)
+    g.api_user = Caller(username=user.username, role=user.role, court=user.court, judge_id=user.judge_id, token_id=record.id)
 
 
-def current() -> ApiUser:
-    user: ApiUser = g.api_user
+def current() -> Caller:
+    user: Caller = g.api_user
     return user
 
 
@@ -102,15 +68,3 @@ def roles(*allowed: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorate
-
-
-def visible_case(docket_number: str, page: str) -> Case:
-    """The case now, if the token's user may see it (else 404, as for no such case); a sealed
-    case's view is recorded, as the site records it (R11)."""
-    from domain.errors import NotFound
-
-    user = current()
-    try:
-        return services().docket.read_case(docket_number, user.actor, f"api:{page}"[:64])
-    except NotFound:
-        raise Problem("not-found", f"No case {docket_number.strip().upper()[:40]} is on the docket", "docket_number") from None

@@ -8,8 +8,9 @@ from marshmallow import RAISE
 
 from domain import clock
 from projections import queries
+from web.access import CASE_WORK, STAFF
 from web.api import schemas as s
-from web.api.auth import CASE_WORK, STAFF, current, roles
+from web.api.auth import current, roles
 from web.api.problems import Problem
 from web.api.smorest import ApiBlueprint
 from web.services import services

@@ -1,6 +1,7 @@
-"""The API's request and response shapes (marshmallow 4), from which the OpenAPI document is built.
+"""The API's query arguments and response shapes (marshmallow 4), from which, with the commands'
+schemas (``web.schemas``: the same ones the site's forms load), the OpenAPI document is built.
 
-Request schemas check form only (types, closed vocabularies, lengths, plausible date
+Argument schemas check form only (types, closed vocabularies, lengths, plausible date
 ranges); whether the values make sense for the case is the domain's to say, with the
 same refusals as the site's forms. Unknown fields are refused. Response schemas say
 exactly what comes back, so clients (and schemathesis) can rely on them.
@@ -8,62 +9,16 @@ exactly what comes back, so clients (and schemathesis) can rely on them.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
 from domain.vocabulary import (
-    APPEAL_OUTCOMES,
-    AUTHORITY_KINDS,
-    CAUSATION,
-    CLAIMANT_RELATIONS,
     COURTS,
-    DISPOSITIONS,
-    DOCUMENT_KINDS,
-    EXAMINATION_KINDS,
-    FINDINGS,
-    HARMS,
-    MEDIATION_OUTCOMES,
-    REOPEN_REASONS,
-    RESPONDENT_KINDS,
-    SEAL_REASONS,
     SPECIALTIES,
-    STANDARD_OF_CARE_MET,
     TRACKS,
 )
+from web.schemas import choice, day, text
 
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2999, 12, 31)
-PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-MONEY = r"^\d{1,15}(\.\d{1,2})?$"
 STATUSES = ("pending", "decided", "appealed", "in_force")
-
-
-def text(*, required: bool = False, limit: int = 4000, min_length: int | None = None, **kwargs: Any) -> fields.String:
-    """Text without control characters (new lines and tabs allowed), at most ``limit`` long."""
-    low = min_length if min_length is not None else (1 if required else 0)
-    return fields.String(
-        required=required, validate=[validate.Length(min=low, max=limit), validate.Regexp(PRINTABLE, error="Control characters are not allowed.")], **kwargs
-    )
-
-
-def choice(options: tuple[str, ...] | dict[str, str], *, required: bool = True, **kwargs: Any) -> fields.String:
-    return fields.String(required=required, validate=validate.OneOf(list(options)), **kwargs)
-
-
-def day(*, required: bool = True, **kwargs: Any) -> fields.Date:
-    return fields.Date(required=required, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY), **kwargs)
-
-
-def money(*, required: bool = False, **kwargs: Any) -> fields.String:
-    return fields.String(required=required, validate=validate.Regexp(MONEY, error="An amount in KZT, e.g. 150000 or 150000.50."),
-                         metadata={"description": "KZT as a decimal string, at most two places", "example": "150000.00"}, **kwargs)
-
-
-def optional(field: fields.Field[Any]) -> fields.Field[Any]:
-    field.allow_none = True
-    return field
 
 
 # --- reading cases ------------------------------------------------------------------------------------------------
@@ -217,171 +172,6 @@ class ReceiptSchema(Schema):
     position = fields.Integer(allow_none=True)
     id = fields.String(allow_none=True, metadata={"description": "The new item's id (document, examination, hearing, appeal...), if any"})
     transferred_to = fields.String(allow_none=True, metadata={"description": "A transfer's requalified new case"})
-
-
-class ClaimantSchema(Schema):
-    name = text(required=True, limit=200)
-    relation = choice(CLAIMANT_RELATIONS, required=False, load_default="patient")
-
-
-class NewRespondentSchema(Schema):
-    kind = choice(RESPONDENT_KINDS)
-    name = text(required=True, limit=200)
-    certificate_no = text(limit=40)
-    bin = fields.String(validate=validate.Regexp(r"^\d{12}$", error="A BIN is 12 digits."))
-    organization_bin = fields.String(validate=validate.Regexp(r"^\d{12}$", error="A BIN is 12 digits."))
-
-
-class AuthoritySchema(Schema):
-    kind = choice(AUTHORITY_KINDS)
-    name = text(required=True, limit=200)
-
-
-class RepresentativeSchema(Schema):
-    name = text(required=True, limit=200)
-    represents = text(limit=200, load_default="claimant")
-
-
-class ClaimedSchema(Schema):
-    real_damage = money()
-    lost_profit = money()
-    moral_harm = money()
-
-
-class CaseFilingSchema(Schema):
-    track = choice(TRACKS)
-    court = choice(COURTS)
-    received_on = day()
-    specialty = choice(SPECIALTIES)
-    alleged_harm = choice(HARMS)
-    incident_date = day()
-    claimant = fields.Nested(ClaimantSchema, required=True)
-    respondents = fields.List(fields.Nested(NewRespondentSchema), required=True, validate=validate.Length(min=1, max=20))
-    authority = fields.Nested(AuthoritySchema, load_default=None, allow_none=True)
-    representatives = fields.List(fields.Nested(RepresentativeSchema), load_default=list, validate=validate.Length(max=20))
-    claimed = fields.Nested(ClaimedSchema, load_default=dict)
-    summary = text(limit=4000, load_default="")
-
-
-class ActionSchema(Schema):
-    expected_version = fields.Integer(
-        validate=validate.Range(min=1, max=1_000_000),
-        metadata={"description": "The case version the client last saw; if the case has changed since, the action is refused with 409."},
-    )
-
-
-class AssignJudgeSchema(ActionSchema):
-    judge_id = text(required=True, limit=36)
-
-
-class ReasonSchema(ActionSchema):
-    reason = text(required=True, limit=4000)
-
-
-class DocumentSchema(ActionSchema):
-    kind = choice(DOCUMENT_KINDS)
-    title = text(required=True, limit=300)
-    filed_by = text(required=True, limit=200)
-    received_on = day()
-    filename = text(required=True, limit=200, metadata={"description": "The file's name; its ending must fit its content (.pdf, .png, .jpg, .tif, .txt, .docx)"})
-    content_base64 = fields.String(required=True, validate=validate.Length(min=1), metadata={"description": "The file, base64-encoded"})
-    sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"), metadata={"description": "If given, the file must have this digest"})
-
-
-class CorrectionSchema(ActionSchema):
-    corrects_version = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
-    reason = text(required=True, limit=4000)
-    corrections = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)), values=text(limit=20000), required=True,
-                              validate=validate.Length(min=1, max=10))
-
-
-class ExaminationSchema(ActionSchema):
-    kind = choice(EXAMINATION_KINDS)
-    questions = fields.List(text(required=True, limit=2000), required=True, validate=validate.Length(min=1, max=50))
-    expert_ids = fields.List(text(required=True, limit=36), required=True, validate=validate.Length(min=1, max=10))
-    due_on = day()
-
-
-class ReportSchema(ActionSchema):
-    received_on = day()
-    standard_of_care_met = choice(STANDARD_OF_CARE_MET)
-    causation = choice(CAUSATION)
-    harm_found = choice(HARMS)
-    summary = text(limit=4000, load_default="")
-    document_id = optional(text(limit=10, load_default=None))
-
-
-class HearingSchema(ActionSchema):
-    starts_at = fields.DateTime(required=True, metadata={"description": "Start; without an offset it is court-local (Asia/Almaty)"})
-    courtroom = text(required=True, limit=40)
-    purpose = text(required=True, limit=300)
-    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(min=5, max=720))
-
-
-class RescheduleSchema(ActionSchema):
-    starts_at = fields.DateTime(required=True, metadata={"description": "New start; without an offset it is court-local (Asia/Almaty)"})
-    reason = text(required=True, limit=4000)
-
-
-class MinutesSchema(ActionSchema):
-    minutes_summary = text(required=True, limit=4000)
-
-
-class MediationReferralSchema(ActionSchema):
-    mediator_id = text(required=True, limit=36)
-    due_on = day()
-
-
-class MediationOutcomeSchema(ActionSchema):
-    outcome = choice(MEDIATION_OUTCOMES)
-    concluded_on = day()
-
-
-class SanctionSchema(Schema):
-    respondent_id = text(required=True, limit=10)
-    kind = choice(("fine", "certificate_withdrawal", "licence_suspension", "licence_revocation", "imprisonment"))
-    amount_mci = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1_000_000), metadata={"description": "A fine, in MCI"})
-    months = fields.Integer(validate=validate.Range(min=0, max=1200))
-
-
-class CompensationSchema(Schema):
-    real_damage = money()
-    lost_profit = money()
-    moral_harm = money()
-
-
-class RulingSchema(ActionSchema):
-    disposition = choice(DISPOSITIONS)
-    decided_on = day()
-    finding = optional(choice(FINDINGS, required=False))
-    harm_found = optional(choice(HARMS, required=False))
-    liable_respondents = fields.List(text(limit=10), load_default=list, validate=validate.Length(max=20))
-    sanctions = fields.List(fields.Nested(SanctionSchema), load_default=list, validate=validate.Length(max=20))
-    compensation = fields.Nested(CompensationSchema, load_default=dict)
-    contributory_fault_pct = fields.Float(load_default=0, allow_nan=False, validate=validate.Range(min=0, max=100))
-    insurer_compensation = optional(money(load_default=None))
-    reasoning = text(limit=20000, load_default="")
-    recommendation = text(limit=4000, load_default="")
-    transferred_to_track = optional(choice(TRACKS, required=False))
-
-
-class AppealSchema(ActionSchema):
-    filed_on = day()
-    appellant = text(required=True, limit=200)
-
-
-class AppealDecisionSchema(ActionSchema):
-    outcome = choice(APPEAL_OUTCOMES)
-    decided_on = day()
-
-
-class ReopenSchema(ActionSchema):
-    reopened_on = day()
-    reason = choice(REOPEN_REASONS)
-
-
-class SealSchema(ActionSchema):
-    reason = choice(SEAL_REASONS)
 
 
 # --- calendar, registries ------------------------------------------------------------------------------------------------

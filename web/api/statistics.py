@@ -15,9 +15,10 @@ from marshmallow import RAISE
 from domain import clock
 from projections import queries
 from projections import statistics as stats
+from web.access import ANALYSTS
 from web.analytics.measures import MEASURE_NAMES, QueryError, StatsArgs, StatsQuery, query_from, run, validate
 from web.api import schemas as s
-from web.api.auth import ANALYSTS, roles
+from web.api.auth import roles
 from web.api.problems import Problem
 from web.api.smorest import ApiBlueprint
 from web.services import services

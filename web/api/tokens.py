@@ -2,7 +2,7 @@
 
 A token is created for a user (by an administrator, in the UI or with ``medcourt token
 create --user NAME``) and shown once; only its SHA-256 digest is stored (table
-``api_tokens``, Alembic revision ``0004_api_tokens``). A token carries no rights of its
+``api_tokens``, Alembic revision ``0004_api_tokens``, declared in ``projections.store_tables``). A token carries no rights of its
 own: a request made with it acts as its user, with the user's role and court *as they are
 now*, so changing a user's role or disabling the account changes or ends what their
 tokens may do. A revoked or expired token is refused.
@@ -21,40 +21,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, UniqueConstraint, insert, select, update
+from sqlalchemy import insert, select, update
 
 from domain.errors import InvalidValue, NotFound
+from projections.store_tables import api_tokens
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from projections.accounts import AccountStore, User
+    from web.accounts import AccountStore, User
 
 TOKEN_PREFIX = "mct_"
 PREFIX_LENGTH = 12
 MAX_NAME_LENGTH = 100
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # record use at most once a minute per token
-
-metadata = MetaData()
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", Integer, nullable=False),
-    Column("name", String(100), nullable=False),
-    Column("prefix", String(16), nullable=False),
-    Column("digest", String(64), nullable=False),
-    Column("created_at", DateTime(), nullable=False),
-    Column("created_by", String(64), nullable=False),
-    Column("expires_at", DateTime(), nullable=True),
-    Column("last_used_at", DateTime(), nullable=True),
-    Column("revoked_at", DateTime(), nullable=True),
-    Column("revoked_by", String(64), nullable=True),
-    UniqueConstraint("digest", name="uq_api_tokens_digest"),
-    Index("ix_api_tokens_user", "user_id", "revoked_at"),
-)
-
 
 @dataclass(frozen=True)
 class ApiToken:
@@ -101,7 +81,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 class TokenStore:
-    """The ``api_tokens`` table, beside the users it belongs to (``projections.accounts``)."""
+    """The ``api_tokens`` table, beside the users it belongs to (``web.accounts``)."""
 
     def __init__(self, engine: Engine, accounts: AccountStore) -> None:
         self.engine = engine

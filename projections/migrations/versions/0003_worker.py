@@ -1,5 +1,5 @@
 """The court's clock: notices (each user's inbox), the worker's actions on deadlines, nightly
-statistics snapshots, the worker's run log and APScheduler's job store (projections/notices.py).
+statistics snapshots, the worker's run log and APScheduler's job store (tables in projections/store_tables.py, used by scripts/worker_store.py).
 
 Revision ID: 0003_worker
 Revises: 0002_accounts

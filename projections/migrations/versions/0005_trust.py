@@ -3,7 +3,7 @@
 - ``web_sessions``: one row per signed-in browser session; signing out deletes it, so a copied
   cookie is worthless afterwards (web/auth.py).
 - ``sign_in_failures``: failed sign-ins by address and typed username, shared by every web process
-  (the throttle and the lock-out of projections/accounts.py).
+  (the throttle and the lock-out of web/accounts.py).
 - ``idempotent_requests``: the first answer to a write sent with an ``Idempotency-Key``, replayed to
   a retry (web/idempotency.py).
 

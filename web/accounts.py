@@ -2,8 +2,9 @@
 
 These are not domain events: a user account, a failed sign-in or a page view
 changes nothing on the docket. They live in the read-model database (tables
-``users`` and ``sealed_case_views``, created by Alembic revision ``0002_accounts``)
-beside the projections, in plain rows that are updated in place.
+``users`` and ``sealed_case_views``, created by Alembic revision ``0002_accounts`` and declared in
+``projections.store_tables``) beside the projections, in plain rows that are updated in place. The
+command line (``medcourt user ...``) manages them through this module too.
 
 Passwords are hashed with argon2id. Failed sign-ins are rows of ``sign_in_failures``
 (address, typed username, instant), shared by every web process: after ``MAX_FAILED_LOGINS``
@@ -26,25 +27,17 @@ from typing import TYPE_CHECKING, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
     delete,
     func,
     insert,
     select,
-    true,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValue, NotFound
 from domain.vocabulary import COURTS
+from projections.store_tables import sealed_case_views, sign_in_failures, users, web_sessions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -57,65 +50,6 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
-
-metadata = MetaData()
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("username", String(64), nullable=False, unique=True),
-    Column("display_name", String(200), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("court", String(3), nullable=True),
-    Column("judge_id", String(36), nullable=True),
-    Column("language", String(5), nullable=False, server_default="ru"),
-    Column("password_hash", String(255), nullable=False),
-    Column("active", Boolean, nullable=False, server_default=true()),
-    Column("failed_logins", Integer, nullable=False, server_default="0"),
-    Column("locked_until", DateTime(), nullable=True),
-    Column("last_login_at", DateTime(), nullable=True),
-    Column("session_epoch", Integer, nullable=False, server_default="0"),
-    Column("created_at", DateTime(), nullable=False),
-    Column("updated_at", DateTime(), nullable=False),
-)
-
-sealed_case_views = Table(
-    "sealed_case_views",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("docket_number", String(32), nullable=False),
-    Column("viewed_at", DateTime(), nullable=False),
-    Column("username", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("court", String(3), nullable=True),
-    Column("page", String(64), nullable=False),
-    Column("remote_addr", String(64), nullable=True),
-    Index("ix_sealed_case_views_docket_number", "docket_number", "viewed_at"),
-)
-
-
-web_sessions = Table(
-    "web_sessions",
-    metadata,
-    Column("sid", String(64), primary_key=True),
-    Column("user_id", Integer, nullable=False),
-    Column("created_at", DateTime(), nullable=False),
-    Column("expires_at", DateTime(), nullable=False),
-    Index("ix_web_sessions_user", "user_id"),
-)
-
-sign_in_failures = Table(
-    "sign_in_failures",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("address", String(64), nullable=False),
-    Column("username", String(64), nullable=False),
-    Column("failed_at", DateTime(), nullable=False),
-    Index("ix_sign_in_failures_address", "address", "failed_at"),
-    Index("ix_sign_in_failures_username", "username", "address", "failed_at"),
-)
-
 
 @dataclass(frozen=True)
 class User:
