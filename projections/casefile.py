@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.case import Case
 from projections.base import Projection, local_day, tiyn, utc
-from projections.search import case_search_text, with_corrected
+from projections.search import case_search_text, public_search_text, with_corrected
 from projections.tables import (
     HEADS,
     appeals,
@@ -31,6 +31,7 @@ from projections.tables import (
 # Which stored rows an event changes, beyond its case's row: those tables are loaded once per
 # batch, in a few queries, for the cases whose events need them.
 _CHANGES: dict[type, tuple[Any, ...]] = {
+    Case.ExpertExaminationOrdered: (examinations,),  # the case's examinations are recounted
     Case.ExpertReportSubmitted: (examinations,),
     Case.ExpertExaminationWithdrawn: (examinations,),
     Case.HearingRescheduled: (hearings,),
@@ -74,6 +75,16 @@ class CaseFileProjection(Projection):
         self.buffer(cases).update(row, version=event.originator_version, updated_at=utc(event.timestamp), **changes)
         return row
 
+    def _examinations_changed(self, event: Any) -> None:
+        """Recount the case's examinations for the judge dashboard (awaited, in, next due, R5's readiness)."""
+        rows = self.buffer(examinations).find(self.db, str(event.originator_id))
+        awaited = [row["due_on"] for row in rows if row["status"] == "ordered"]
+        reported = sum(1 for row in rows if row["status"] == "reported")
+        self._touch(
+            event, reports_awaited=len(awaited), reports_in=reported, next_report_due=min(awaited, default=None),
+            ready_for_ruling=reported > 0 and not awaited,
+        )
+
     def _item(self, table: Any, event: Any, item_id: str) -> dict[str, Any]:
         row = self.buffer(table).get(self.db, str(event.originator_id), item_id)
         if row is None:
@@ -102,6 +113,8 @@ class CaseFileProjection(Projection):
             transferred_from=event.transferred_from, transferred_to=None, rulings_count=0, reopenings_count=0,
             version=event.originator_version, filed_at=utc(event.timestamp), updated_at=utc(event.timestamp),
             search_text=found_by,
+            public_text=public_search_text(event.docket_number, [*event.respondents, *([{**event.authority, "role": "authority"}] if event.authority else [])]),
+            reports_awaited=0, reports_in=0, next_report_due=None, mediation_due_on=None, ready_for_ruling=False,
         )
         parties = self.buffer(case_parties)
         parties.insert(case_id=case_id, position=0, role="claimant", kind="person", name=event.claimant["name"])
@@ -165,6 +178,7 @@ class CaseFileProjection(Projection):
         )
         for expert in event.experts:
             self.buffer(examination_experts).insert(case_id=case_id, examination_id=event.examination_id, expert_id=expert["id"], expert_name=expert["name"])
+        self._examinations_changed(event)
 
     @process_event.register
     def _report_submitted(self, event: Case.ExpertReportSubmitted, position: int) -> None:
@@ -174,12 +188,14 @@ class CaseFileProjection(Projection):
             standard_of_care_met=event.standard_of_care_met, causation=event.causation, harm_found=event.harm_found,
             reported_version=event.originator_version,
         )
+        self._examinations_changed(event)
 
     @process_event.register
     def _examination_withdrawn(self, event: Case.ExpertExaminationWithdrawn, position: int) -> None:
         self._touch(event)
         # The event states no date: the day it was recorded at the court is the day of withdrawal.
         self.buffer(examinations).update(self._item(examinations, event, event.examination_id), status="withdrawn", withdrawn_on=local_day(event.timestamp))
+        self._examinations_changed(event)
 
     @process_event.register
     def _hearing_scheduled(self, event: Case.HearingScheduled, position: int) -> None:
@@ -210,7 +226,7 @@ class CaseFileProjection(Projection):
 
     @process_event.register
     def _mediation_referred(self, event: Case.MediationReferred, position: int) -> None:
-        self._touch(event)
+        self._touch(event, mediation_due_on=event.due_on)
         self.buffer(mediations).insert(
             case_id=str(event.originator_id), mediation_id=event.mediation_id, mediator_id=event.mediator_id,
             mediator_name=event.mediator_name, referred_on=event.referred_on, due_on=event.due_on,
@@ -218,7 +234,7 @@ class CaseFileProjection(Projection):
 
     @process_event.register
     def _mediation_concluded(self, event: Case.MediationConcluded, position: int) -> None:
-        self._touch(event)
+        self._touch(event, mediation_due_on=None)
         self.buffer(mediations).update(self._item(mediations, event, event.mediation_id), outcome=event.outcome, concluded_on=event.concluded_on)
 
     @process_event.register
