@@ -73,8 +73,15 @@ class Client:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # gunicorn closes a keep-alive connection left idle (e.g. while the other clients sign in): reconnect once.
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
