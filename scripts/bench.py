@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -117,9 +117,10 @@ def copied(base: Settings, template: str, var: Path, prefix: str, *, wait_second
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_existing(settings: Settings, label: str, *, http_seconds: float) -> dict[str, Any]:
+def run_existing(settings: Settings, label: str, *, http_seconds: float, checkpoint: Callable[[dict[str, Any]], None] = lambda _: None) -> dict[str, Any]:
     """Every read-side figure of a docket already built (a ``copied`` database): rebuild time and memory,
-    export memory, statistics and dashboard latency, and the pages under load. Nothing is appended."""
+    statistics and dashboard latency, the pages under load, export memory. Nothing is appended.
+    ``checkpoint`` receives the figures after each step, so a long run that is stopped keeps what it measured."""
     from sqlalchemy import func, select
 
     from domain.application import Docket
@@ -129,38 +130,39 @@ def run_existing(settings: Settings, label: str, *, http_seconds: float) -> dict
     store, projections, http = _bench_module("bench_store"), _bench_module("bench_projections"), _bench_module("bench_http")
     schema.upgrade(settings)
     env = _env(settings)
-    started, load_before = time.perf_counter(), load_average()
-    rebuild_rss = store.peak_rss_mb(["projections", "rebuild"], env)
-    rebuild_seconds = round(time.perf_counter() - started, 1)
-    engine = views_engine(settings)
-    with engine.connect() as conn:
-        cases = conn.execute(select(func.count()).select_from(tables.cases)).scalar_one()
     docket = Docket(env=settings.event_store_env())
     try:
         events = int(docket.recorder.max_notification_id() or 0)  # the log's positions: one per stored event
     finally:
         docket.close()
-    caught = {"events": events, "seconds": rebuild_seconds, "events_per_s": round(events / rebuild_seconds) if rebuild_seconds else None,
-              "load_average_before": load_before, "load_average_after": load_average()}
     suffix = label.rpartition("_")[2]
-    figures: dict[str, Any] = {"cases": int(suffix) if suffix.isdigit() else cases, "cases_in_docket": cases, "reused": label}
-    cases = figures["cases"]
+    figures: dict[str, Any] = {"cases": int(suffix) if suffix.isdigit() else None, "reused": label}
     figures["append"] = {
-        "cases": cases, "events": events, "built_by": f"prebuilt ({label})", "medcourt_events_per_s": None, "bare_library_events_per_s": None,
+        "events": events, "built_by": f"prebuilt ({label})", "medcourt_events_per_s": None, "bare_library_events_per_s": None,
         "raw_insert_events_per_s": None, "overhead_vs_bare_library": None, "overhead_vs_raw_insert": None,
     }
+
+    started, load_before = time.perf_counter(), load_average()
+    rebuild_rss = store.peak_rss_mb(["projections", "rebuild"], env)
+    rebuild_seconds = round(time.perf_counter() - started, 1)
+    engine = views_engine(settings)
+    with engine.connect() as conn:
+        figures["cases_in_docket"] = conn.execute(select(func.count()).select_from(tables.cases)).scalar_one()
+    figures["cases"] = figures["cases"] or figures["cases_in_docket"]
+    cases = figures["cases"]
+    caught = {"events": events, "seconds": rebuild_seconds, "events_per_s": round(events / rebuild_seconds) if rebuild_seconds else None,
+              "load_average_before": load_before, "load_average_after": load_average()}
+    figures["memory"] = {"projection_rebuild_peak_rss_mb": rebuild_rss, "export_events_peak_rss_mb": None}
+    figures["projections"] = {"catch_up": caught, "bulk_insert": None, "catch_up_to_bulk_insert": None}
     say(f"[{cases}] rebuilt the read models of {events:,} events in {rebuild_seconds} s ({caught['events_per_s']} ev/s), peak RSS {rebuild_rss} MB; "
         f"load {caught['load_average_before']} -> {caught['load_average_after']}")
-    started = time.perf_counter()
-    export_rss = store.peak_rss_mb(["export", "events"], env)
-    figures["memory"] = {"export_events_peak_rss_mb": export_rss, "projection_rebuild_peak_rss_mb": rebuild_rss,
-                         "export_seconds": round(time.perf_counter() - started, 1), "load_average": load_average()}
-    say(f"[{cases}] export peak RSS {export_rss} MB in {figures['memory']['export_seconds']} s; load {figures['memory']['load_average']}")
-    figures["projections"] = {
-        "catch_up": caught, "bulk_insert": None, "catch_up_to_bulk_insert": None,
-        "stats": projections.stats_latency(settings), "dashboard": projections.dashboard_latency(settings), "load_average": load_average(),
-    }
-    say(f"[{cases}] stats {json.dumps(figures['projections']['stats'])}; dashboard {json.dumps(figures['projections']['dashboard'])}")
+    checkpoint(figures)
+
+    figures["projections"].update(stats=projections.stats_latency(settings), dashboard=projections.dashboard_latency(settings), load_average=load_average())
+    say(f"[{cases}] stats {json.dumps(figures['projections']['stats'])}; dashboard {json.dumps(figures['projections']['dashboard'])}; "
+        f"load {figures['projections']['load_average']}")
+    checkpoint(figures)
+
     if http_seconds > 0:
         password, dockets = _demo_users(settings)
         figures["http"] = http.bench_http(settings, password, dockets, seconds=http_seconds)
@@ -168,7 +170,15 @@ def run_existing(settings: Settings, label: str, *, http_seconds: float) -> dict
             r = figures["http"][page]
             say(f"[{cases}] http {page}: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, {r['requests_per_s']} req/s "
                 f"({r['errors']} errors); load {r.get('load_average')}")
+        checkpoint(figures)
     engine.dispose()
+
+    started = time.perf_counter()
+    figures["memory"].update(export_events_peak_rss_mb=store.peak_rss_mb(["export", "events"], env),
+                             export_seconds=round(time.perf_counter() - started, 1), load_average=load_average())
+    say(f"[{cases}] export peak RSS {figures['memory']['export_events_peak_rss_mb']} MB in {figures['memory']['export_seconds']} s; "
+        f"load {figures['memory']['load_average']}")
+    checkpoint(figures)
     return figures
 
 
@@ -291,14 +301,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     say(f"Benchmarks on {about['backend']} ({about['cpu']}, {about['cores']} cores, {about['memory']}); docket sizes {sizes}")
     started = time.monotonic()
     if args.reuse:
-        growth = []
+        growth: list[dict[str, Any]] = []
+        path = args.output_dir / ("bench-postgresql-prebuilt-" + "-".join(template.rpartition("_")[2] for template, _ in args.reuse) + ".json")
+
+        def save(current: dict[str, Any] | None = None) -> None:
+            document = {"measured_at": datetime.now(tz=UTC).isoformat(), "quick": False, "machine": about, "seconds": round(time.monotonic() - started),
+                        "read": None, "growth": growth + ([current] if current else []), "stress": None, "restart": None}
+            path.write_text(json.dumps(document, indent=2))
+
         for template, var in args.reuse:
             with copied(base, template, var, args.copy_prefix) as settings:
-                growth.append(run_existing(settings, template, http_seconds=http_seconds))
-        path = args.output_dir / ("bench-postgresql-prebuilt-" + "-".join(f"{g['cases'] // 1000}k" for g in growth) + ".json")
-        document = {"measured_at": datetime.now(tz=UTC).isoformat(), "quick": False, "machine": about, "seconds": round(time.monotonic() - started),
-                    "read": None, "growth": growth, "stress": None, "restart": None}
-        path.write_text(json.dumps(document, indent=2))
+                growth.append(run_existing(settings, template, http_seconds=http_seconds, checkpoint=save))
+            save()
         say(f"Done in {time.monotonic() - started:.0f}s; results in {path}")
         write_performance_doc(args.output_dir, Path("docs/performance.md"))
         return 0
@@ -354,10 +368,11 @@ def write_performance_doc(results: Path, doc: Path) -> None:
                   "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for g in data["growth"]:
             a, p, mem = g["append"], g["projections"], g["memory"]
+            p.setdefault("catch_up", {})
             lines.append(f"| {g['cases']:,} | {a['events']:,} | {a.get('built_by', 'services')} | {_n(a['medcourt_events_per_s'])} | {_n(a['bare_library_events_per_s'])} | "
                          f"{_n(a['raw_insert_events_per_s'])} | {_n(a['overhead_vs_bare_library'])} | {_n(a['overhead_vs_raw_insert'])} | {_n(a.get('import_events_per_s'))} | "
-                         f"{_n(a.get('import_to_bare_library'))} | {_n(p['catch_up']['events_per_s'])} | {_n(p['catch_up_to_bulk_insert'])} | {_n(p['catch_up'].get('seconds'))} | "
-                         f"{mem['export_events_peak_rss_mb']} | {mem['projection_rebuild_peak_rss_mb']} |")
+                         f"{_n(a.get('import_to_bare_library'))} | {_n(p['catch_up'].get('events_per_s'))} | {_n(p.get('catch_up_to_bulk_insert'))} | {_n(p['catch_up'].get('seconds'))} | "
+                         f"{_n(mem.get('export_events_peak_rss_mb'))} | {_n(mem.get('projection_rebuild_peak_rss_mb'))} |")
         pages = ("case_page", "judge_dashboard", "docket_search", "statistics_page")
         if any("http" in g for g in data["growth"]):
             lines += ["", "| cases | page | p50 ms | p95 ms | p99 ms | req/s | errors | load average (1, 5, 15 min) |",
