@@ -263,7 +263,7 @@ def judge_dashboard(
 
     The figures the projection keeps on each case row (``reports_awaited``, ``next_report_due``,
     ``mediation_due_on``, ``ready_for_ruling``) and the composite indexes on (judge, status, ...) make each
-    statement a range of one index (tests/integration/test_dashboard_scale.py checks the plans).
+    statement a range of one index (tests/integration/test_projections_queries.py checks the plans).
     """
     page, per_page = _paging(page, per_page)
     limit = min(max(1, list_limit), PER_PAGE_MAX)
