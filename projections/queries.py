@@ -406,8 +406,8 @@ def _certified_on(certifications: list[dict[str, Any]], retired_on: date | None,
     return any(c["valid_from"] <= day and (c["valid_to"] is None or day <= c["valid_to"]) for c in certifications)
 
 
-def list_judges(conn: Connection, *, court: str | None = None, on: date | None = None) -> list[dict[str, Any]]:
-    """Judges (of ``court``, if given) by name: judge_id, name, court, retired_on, ``certifications``
+def list_judges(conn: Connection, *, court: str | None = None, on: date | None = None, judge_id: str | None = None) -> list[dict[str, Any]]:
+    """Judges (of ``court``, if given; only ``judge_id``, if given) by name: judge_id, name, court, retired_on, ``certifications``
     (valid_from, valid_to, course), ``certified`` (on ``on``, default today at the court) and
     ``open_caseload`` (their cases now pending)."""
     on = on or clock.today()
@@ -415,6 +415,8 @@ def list_judges(conn: Connection, *, court: str | None = None, on: date | None =
     query = select(j).order_by(j.c.name)
     if court:
         query = query.where(j.c.court == court)
+    if judge_id:
+        query = query.where(j.c.judge_id == judge_id)
     rows = conn.execute(query).mappings().all()
     ids = [row["judge_id"] for row in rows]
     certifications: dict[str, list[dict[str, Any]]] = {judge_id: [] for judge_id in ids}

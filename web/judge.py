@@ -44,7 +44,8 @@ def dashboard() -> str:
         with services().read() as conn:
             page = schemas.parse_page_arg(request.args.get("page"))
             board = queries.judge_dashboard(conn, judge_id, today, page=page, per_page=current_app.config["PER_PAGE"])
-            judge = next((j for j in queries.list_judges(conn, court=current_user.court, on=today) if j["judge_id"] == judge_id), None)
+            # This judge only: the open caseload of every judge of the court would count the court's pending cases.
+            judge = next(iter(queries.list_judges(conn, court=current_user.court, on=today, judge_id=judge_id)), None)
     return render_template("judge/dashboard.html", board=board, judge=judge, today=today)
 
 

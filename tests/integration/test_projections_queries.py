@@ -196,6 +196,7 @@ def test_the_court_calendar_shows_a_day_or_a_week_of_hearings(scenario: Scenario
 def test_the_registries_suggest_the_certified_judge_with_the_lightest_open_caseload(scenario: Scenario) -> None:
     with scenario.engine.connect() as conn:
         judges = {j["name"]: j for j in queries.list_judges(conn, court="ALA", on=TODAY)}
+        only_bekov = queries.list_judges(conn, court="ALA", on=TODAY, judge_id=scenario.judges["Bekov"])
         suggested = queries.suggest_judge(conn, "ALA", on=TODAY)
         without_bekov = queries.suggest_judge(conn, "ALA", on=TODAY, exclude=[scenario.judges["Bekov"]])
         experts = queries.list_experts(conn, specialty="surgery")
@@ -203,6 +204,7 @@ def test_the_registries_suggest_the_certified_judge_with_the_lightest_open_casel
     assert {name: (j["certified"], j["open_caseload"]) for name, j in judges.items()} == {
         "Judge Abenova": (True, 4), "Judge Bekov": (True, 1), "Judge Kim": (False, 0),
     }
+    assert only_bekov == [judges["Judge Bekov"]]  # one judge, as the dashboard asks
     assert suggested is not None and suggested["name"] == "Judge Bekov"  # Kim has none, but is not certified today
     assert without_bekov is not None and without_bekov["name"] == "Judge Abenova"
     assert [(e["name"], e["open_examinations"]) for e in experts] == [("Dr Expert", 2)]
