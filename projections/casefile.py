@@ -23,6 +23,7 @@ from projections.tables import (
     examination_experts,
     examinations,
     hearings,
+    judge_caseload,
     mediations,
     reopenings,
     rulings,
@@ -56,6 +57,8 @@ class CaseFileProjection(Projection):
                 for table in _CHANGES.get(type(event), ()):
                     wanted[table.name].add(case_id)
         for table in self.tables:
+            if table is judge_caseload:
+                continue  # by judge, not by case: its rows load when a judge's count changes
             buffer = self.buffer(table)
             for case_id in created:
                 buffer.mark_new(case_id)
@@ -84,6 +87,17 @@ class CaseFileProjection(Projection):
             event, reports_awaited=len(awaited), reports_in=reported, next_report_due=min(awaited, default=None),
             ready_for_ruling=reported > 0 and not awaited,
         )
+
+    def _count_pending(self, judge_id: str | None, received_on: Any, change: int) -> None:
+        """A case received on ``received_on`` joins (+1) or leaves (-1) the pending caseload of ``judge_id``."""
+        if not judge_id:
+            return
+        buffer = self.buffer(judge_caseload)
+        row = buffer.get(self.db, judge_id, received_on)
+        if row is None:
+            buffer.insert(judge_id=judge_id, received_on=received_on, pending=change)
+        else:
+            buffer.update(row, pending=row["pending"] + change)
 
     def _item(self, table: Any, event: Any, item_id: str) -> dict[str, Any]:
         row = self.buffer(table).get(self.db, str(event.originator_id), item_id)
@@ -148,6 +162,9 @@ class CaseFileProjection(Projection):
                 claimant = self.buffer(case_parties).get(self.db, case_id, 0)
                 if claimant is not None:
                     self.buffer(case_parties).update(claimant, name=corrections["claimant_name"])
+            if "received_on" in changes and case["status"] == "pending":
+                self._count_pending(case["judge_id"], case["received_on"], -1)
+                self._count_pending(case["judge_id"], changes["received_on"], +1)
             for corrected in ("claimant_name", "summary"):
                 if corrections.get(corrected):
                     changes["search_text"] = with_corrected(changes.get("search_text", case["search_text"]), corrections[corrected])
@@ -162,10 +179,17 @@ class CaseFileProjection(Projection):
 
     @process_event.register
     def _judge_assigned(self, event: Case.JudgeAssigned, position: int) -> None:
+        case = self._case(event)
+        if case["status"] == "pending":
+            self._count_pending(case["judge_id"], case["received_on"], -1)  # a reassignment
+            self._count_pending(event.judge_id, case["received_on"], +1)
         self._touch(event, judge_id=event.judge_id, judge_name=event.judge_name)
 
     @process_event.register
     def _judge_recused(self, event: Case.JudgeRecused, position: int) -> None:
+        case = self._case(event)
+        if case["status"] == "pending":
+            self._count_pending(case["judge_id"], case["received_on"], -1)
         self._touch(event, judge_id=None, judge_name=None)
 
     @process_event.register
@@ -240,6 +264,8 @@ class CaseFileProjection(Projection):
     @process_event.register
     def _ruling_issued(self, event: Case.RulingIssued, position: int) -> None:
         case = self._case(event)
+        if case["status"] == "pending":
+            self._count_pending(case["judge_id"], case["received_on"], -1)
         money = {f"awarded_{head}": tiyn(event.compensation.get(head)) or 0 for head in HEADS}
         money.update({f"payable_{head}": tiyn(event.payable.get(head)) or 0 for head in HEADS})
         self.buffer(rulings).insert(
@@ -278,6 +304,8 @@ class CaseFileProjection(Projection):
     @process_event.register
     def _reopened(self, event: Case.CaseReopened, position: int) -> None:
         case = self._case(event)
+        if case["status"] != "pending":
+            self._count_pending(case["judge_id"], case["received_on"], +1)
         self._touch(event, status="pending", in_force_on=None, reopenings_count=case["reopenings_count"] + 1)
         self.buffer(reopenings).insert(case_id=str(event.originator_id), version=event.originator_version, reopened_on=event.reopened_on, reason=event.reason)
 

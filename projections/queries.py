@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, exists, false, func, or_, select, true
-from sqlalchemy import case as when
 
 from domain import clock
 from domain.application import Docket
@@ -261,23 +260,22 @@ def judge_dashboard(
     - ``open_mediations``: mediations of their pending cases not yet concluded (with ``overdue``), by due date,
       the first ``list_limit``; ``open_mediations_total`` counts them all.
 
-    The figures the projection keeps on each case row (``reports_awaited``, ``next_report_due``,
-    ``mediation_due_on``, ``ready_for_ruling``) and the composite indexes on (judge, status, ...) make each
-    statement a range of one index (tests/integration/test_projections_queries.py checks the plans).
+    The open cases and age bands are read from ``judge_caseload`` (pending cases per judge and day of receipt,
+    kept by the projection); the figures the projection keeps on each case row (``reports_awaited``,
+    ``next_report_due``, ``mediation_due_on``, ``ready_for_ruling``) and the composite indexes on (judge, status,
+    ...) make every other statement a range of one index (tests/integration/test_projections_queries.py checks
+    the plans).
     """
     page, per_page = _paging(page, per_page)
     limit = min(max(1, list_limit), PER_PAGE_MAX)
     c = t.cases
     mine = [c.c.judge_id == judge_id, c.c.status == "pending"]
 
-    # The age bands: one count per band, each a range of ix_cases_judge_status_received.
+    # The open cases and their age bands: pre-counted by day of receipt (judge_caseload), one row per day.
     bands = {band: 0 for band, _, _ in AGE_BANDS}
-    band_of = when(
-        *((c.c.received_on >= today - timedelta(days=high), band) for band, _, high in AGE_BANDS if high is not None),
-        else_=AGE_BANDS[-1][0],
-    )
-    for band, count in conn.execute(select(band_of, func.count()).where(*mine).group_by(band_of)):
-        bands[band] = count
+    k = t.judge_caseload
+    for received_on, count in conn.execute(select(k.c.received_on, k.c.pending).where(k.c.judge_id == judge_id, k.c.pending != 0)):
+        bands[age_band(max((today - received_on).days, 0))] += count
     total = sum(bands.values())
     pending_rows = conn.execute(
         select(c.c.docket_number, c.c.track, c.c.specialty, c.c.received_on, c.c.claimant_name, c.c.sealed)

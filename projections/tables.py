@@ -110,6 +110,16 @@ cases = Table(
     Index("ix_cases_received_on", "received_on"),
 )
 
+# The judge dashboard's open-case figures, pre-counted (revision 0009_scale): each judge's pending cases by day of
+# receipt, so its count and age bands read at most one row per day, however many cases the judge holds.
+judge_caseload = Table(
+    "judge_caseload",
+    metadata,
+    Column("judge_id", String(36), primary_key=True),
+    Column("received_on", Date, primary_key=True),
+    Column("pending", Integer, nullable=False),
+)
+
 case_parties = Table(
     "case_parties",
     metadata,
@@ -357,7 +367,7 @@ tracking_statistics = _tracking("tracking_statistics")
 # --- which projection owns what ------------------------------------------------------------------------------
 
 PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
-    "cases": (cases, case_parties, examinations, examination_experts, hearings, mediations, rulings, appeals, reopenings),
+    "cases": (cases, case_parties, examinations, examination_experts, hearings, mediations, rulings, appeals, reopenings, judge_caseload),
     "timeline": (case_events,),
     "registry": (judges, judge_certifications, experts, expert_specialties, expert_affiliations, mediators),
     "statistics": (stat_cases, stat_outcomes),

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 
 from domain import clock
 from domain.application import Docket
@@ -306,11 +306,22 @@ def test_the_dashboard_figures_follow_examinations_and_mediations_as_they_change
         scenario.docket.submit_expert_report(d["overdue"], examination_id="EX1", received_on=TODAY, standard_of_care_met="yes", causation="no", harm_found="serious", actor=CLERK)
         scenario.docket.withdraw_examination(d["hearing"], examination_id="EX1", reason="Conflict discovered", actor=judge_actor)
         scenario.docket.conclude_mediation(d["overdue"], outcome="failed", concluded_on=TODAY, actor=judge_actor)
+        scenario.docket.assign_judge(d["corrected"], scenario.judges["Bekov"], ADMIN)  # reassigned: her count goes to him
     scenario.project()
     with scenario.engine.connect() as conn:
         board = queries.judge_dashboard(conn, judge, TODAY)
+        # The pre-counted open cases agree with the cases themselves, judge by judge.
+        for someone in scenario.judges.values():
+            counted = conn.execute(select(func.count()).select_from(cases_table).where(cases_table.c.judge_id == someone, cases_table.c.status == "pending")).scalar_one()
+            assert queries.judge_dashboard(conn, someone, TODAY)["pending"].total == counted
+    assert (board["pending"].total, queries_total(scenario, scenario.judges["Bekov"])) == (3, 2)
     assert [c["docket_number"] for c in board["ready_for_ruling"]] == [d["overdue"], d["ready"]]  # a report in, none awaited
     assert (board["examinations_due"], board["examinations_overdue"], board["open_mediations_total"]) == (0, 0, 0)
+
+
+def queries_total(scenario: Scenario, judge_id: str) -> int:
+    with scenario.engine.connect() as conn:
+        return queries.judge_dashboard(conn, judge_id, TODAY)["pending"].total
 
 
 def test_the_public_docket_finds_by_docket_number_organization_and_bin_never_by_a_persons_name(scenario: Scenario) -> None:

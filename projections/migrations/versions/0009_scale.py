@@ -4,7 +4,9 @@ The case row gains what the judge dashboard would otherwise count over the judge
 caseload: ``reports_awaited``, ``reports_in``, ``next_report_due``, ``mediation_due_on`` and
 ``ready_for_ruling`` (R5), filled here from ``examinations`` and ``mediations``, with composite
 indexes that start with the judge and the status. ``ix_cases_judge_status`` gives way to
-``ix_cases_judge_status_received``, which also orders the judge's pending cases by receipt.
+``ix_cases_judge_status_received``, which also orders the judge's pending cases by receipt. The table
+``judge_caseload`` holds each judge's pending cases counted by day of receipt (the dashboard's open cases
+and age bands), filled here from ``cases``.
 
 It also gains ``public_text`` (``projections.search.public_search_text``: the docket number and
 the organizations and authorities the public docket names, never a person), filled here from
@@ -77,6 +79,17 @@ def _fill_public_text(bind: Any) -> None:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "judge_caseload",
+        sa.Column("judge_id", sa.String(length=36), nullable=False),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("pending", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("judge_id", "received_on"),
+    )
+    op.execute(
+        "INSERT INTO judge_caseload (judge_id, received_on, pending) SELECT judge_id, received_on, count(*) FROM cases "
+        "WHERE status = 'pending' AND judge_id IS NOT NULL GROUP BY judge_id, received_on"
+    )
     # Plain ALTER TABLE on both databases: a batch (table copy) on SQLite would drop the FTS triggers of 0007_search.
     op.add_column("cases", sa.Column("public_text", sa.Text(), nullable=False, server_default=""))
     op.add_column("cases", sa.Column("reports_awaited", sa.Integer(), nullable=False, server_default="0"))
@@ -111,5 +124,6 @@ def downgrade() -> None:
     for name in INDEXES:
         op.drop_index(name, table_name="cases")
     op.create_index("ix_cases_judge_status", "cases", ["judge_id", "status"])
+    op.drop_table("judge_caseload")
     for column in ("ready_for_ruling", "mediation_due_on", "next_report_due", "reports_in", "reports_awaited", "public_text"):
         op.drop_column("cases", column)  # SQLite (3.35+) drops an unindexed column in place, keeping 0007's triggers
