@@ -74,10 +74,24 @@ class Docket(Application[UUID]):
             try:
                 return command()
             except IntegrityError:
+                self._forget_unsaved_changes()
                 time.sleep(random.uniform(0, min(0.25, 0.002 * 2**attempt)))
+            except Exception:
+                self._forget_unsaved_changes()
+                raise
         raise ConcurrentChange(
             "Someone else changed this record at the same moment several times in a row; reload and try again"
         )
+
+    def _forget_unsaved_changes(self) -> None:
+        """A command failed: drop what it may have changed in cached aggregates. Only a cache handed out
+        without copies (``DEEPCOPY_FROM_AGGREGATE_CACHE=n``, the in-memory demo) can hold such changes;
+        the next read rebuilds each aggregate from its stored events."""
+        cache = self.repository.cache
+        if cache is None or self.repository.deepcopy_from_cache:
+            return
+        for aggregate_id in list(cache.cache):
+            cache.get(aggregate_id, evict=True)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         # Every event is sealed into its aggregate's hash chain just before it is stored.
@@ -162,16 +176,17 @@ class Docket(Application[UUID]):
     def mediator(self, mediator_id: str | UUID) -> Mediator:
         return self._get(Mediator, _uuid(mediator_id, "mediator"), "mediator")
 
-    def rulebook(self) -> Rulebook:
+    def rulebook(self, *, copy: bool = True) -> Rulebook:
+        """The rulebook; ``copy=False`` (only to read it) skips the copy out of an aggregate cache."""
         try:
-            aggregate: Any = self.repository.get(RULEBOOK_ID)
+            aggregate: Any = self.repository.get(RULEBOOK_ID, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise NotFound("No rulebook has been adopted yet: run 'medcourt init'") from None
         assert isinstance(aggregate, Rulebook)
         return aggregate
 
     def rulebook_on(self, day: date) -> RulebookVersion:
-        return self.rulebook().in_force_on(day)
+        return self.rulebook(copy=False).in_force_on(day)  # read on every ruling and deadline: not copied
 
     def _calendar(self, court: str, actor: Actor) -> CourtCalendar:
         try:

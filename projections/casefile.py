@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.case import Case
 from projections.base import Projection, local_day, tiyn, utc
-from projections.search import case_search_text, with_corrected
+from projections.search import case_search_text, public_search_text, with_corrected
 from projections.tables import (
     HEADS,
     appeals,
@@ -23,6 +23,7 @@ from projections.tables import (
     examination_experts,
     examinations,
     hearings,
+    judge_caseload,
     mediations,
     reopenings,
     rulings,
@@ -31,6 +32,7 @@ from projections.tables import (
 # Which stored rows an event changes, beyond its case's row: those tables are loaded once per
 # batch, in a few queries, for the cases whose events need them.
 _CHANGES: dict[type, tuple[Any, ...]] = {
+    Case.ExpertExaminationOrdered: (examinations,),  # the case's examinations are recounted
     Case.ExpertReportSubmitted: (examinations,),
     Case.ExpertExaminationWithdrawn: (examinations,),
     Case.HearingRescheduled: (hearings,),
@@ -55,6 +57,8 @@ class CaseFileProjection(Projection):
                 for table in _CHANGES.get(type(event), ()):
                     wanted[table.name].add(case_id)
         for table in self.tables:
+            if table is judge_caseload:
+                continue  # by judge, not by case: its rows load when a judge's count changes
             buffer = self.buffer(table)
             for case_id in created:
                 buffer.mark_new(case_id)
@@ -73,6 +77,27 @@ class CaseFileProjection(Projection):
         row = self._case(event)
         self.buffer(cases).update(row, version=event.originator_version, updated_at=utc(event.timestamp), **changes)
         return row
+
+    def _examinations_changed(self, event: Any) -> None:
+        """Recount the case's examinations for the judge dashboard (awaited, in, next due, R5's readiness)."""
+        rows = self.buffer(examinations).find(self.db, str(event.originator_id))
+        awaited = [row["due_on"] for row in rows if row["status"] == "ordered"]
+        reported = sum(1 for row in rows if row["status"] == "reported")
+        self._touch(
+            event, reports_awaited=len(awaited), reports_in=reported, next_report_due=min(awaited, default=None),
+            ready_for_ruling=reported > 0 and not awaited,
+        )
+
+    def _count_pending(self, judge_id: str | None, received_on: Any, change: int) -> None:
+        """A case received on ``received_on`` joins (+1) or leaves (-1) the pending caseload of ``judge_id``."""
+        if not judge_id:
+            return
+        buffer = self.buffer(judge_caseload)
+        row = buffer.get(self.db, judge_id, received_on)
+        if row is None:
+            buffer.insert(judge_id=judge_id, received_on=received_on, pending=change)
+        else:
+            buffer.update(row, pending=row["pending"] + change)
 
     def _item(self, table: Any, event: Any, item_id: str) -> dict[str, Any]:
         row = self.buffer(table).get(self.db, str(event.originator_id), item_id)
@@ -102,6 +127,8 @@ class CaseFileProjection(Projection):
             transferred_from=event.transferred_from, transferred_to=None, rulings_count=0, reopenings_count=0,
             version=event.originator_version, filed_at=utc(event.timestamp), updated_at=utc(event.timestamp),
             search_text=found_by,
+            public_text=public_search_text(event.docket_number, [*event.respondents, *([{**event.authority, "role": "authority"}] if event.authority else [])]),
+            reports_awaited=0, reports_in=0, next_report_due=None, mediation_due_on=None, ready_for_ruling=False,
         )
         parties = self.buffer(case_parties)
         parties.insert(case_id=case_id, position=0, role="claimant", kind="person", name=event.claimant["name"])
@@ -135,6 +162,9 @@ class CaseFileProjection(Projection):
                 claimant = self.buffer(case_parties).get(self.db, case_id, 0)
                 if claimant is not None:
                     self.buffer(case_parties).update(claimant, name=corrections["claimant_name"])
+            if "received_on" in changes and case["status"] == "pending":
+                self._count_pending(case["judge_id"], case["received_on"], -1)
+                self._count_pending(case["judge_id"], changes["received_on"], +1)
             for corrected in ("claimant_name", "summary"):
                 if corrections.get(corrected):
                     changes["search_text"] = with_corrected(changes.get("search_text", case["search_text"]), corrections[corrected])
@@ -149,10 +179,17 @@ class CaseFileProjection(Projection):
 
     @process_event.register
     def _judge_assigned(self, event: Case.JudgeAssigned, position: int) -> None:
+        case = self._case(event)
+        if case["status"] == "pending":
+            self._count_pending(case["judge_id"], case["received_on"], -1)  # a reassignment
+            self._count_pending(event.judge_id, case["received_on"], +1)
         self._touch(event, judge_id=event.judge_id, judge_name=event.judge_name)
 
     @process_event.register
     def _judge_recused(self, event: Case.JudgeRecused, position: int) -> None:
+        case = self._case(event)
+        if case["status"] == "pending":
+            self._count_pending(case["judge_id"], case["received_on"], -1)
         self._touch(event, judge_id=None, judge_name=None)
 
     @process_event.register
@@ -165,6 +202,7 @@ class CaseFileProjection(Projection):
         )
         for expert in event.experts:
             self.buffer(examination_experts).insert(case_id=case_id, examination_id=event.examination_id, expert_id=expert["id"], expert_name=expert["name"])
+        self._examinations_changed(event)
 
     @process_event.register
     def _report_submitted(self, event: Case.ExpertReportSubmitted, position: int) -> None:
@@ -174,12 +212,14 @@ class CaseFileProjection(Projection):
             standard_of_care_met=event.standard_of_care_met, causation=event.causation, harm_found=event.harm_found,
             reported_version=event.originator_version,
         )
+        self._examinations_changed(event)
 
     @process_event.register
     def _examination_withdrawn(self, event: Case.ExpertExaminationWithdrawn, position: int) -> None:
         self._touch(event)
         # The event states no date: the day it was recorded at the court is the day of withdrawal.
         self.buffer(examinations).update(self._item(examinations, event, event.examination_id), status="withdrawn", withdrawn_on=local_day(event.timestamp))
+        self._examinations_changed(event)
 
     @process_event.register
     def _hearing_scheduled(self, event: Case.HearingScheduled, position: int) -> None:
@@ -210,7 +250,7 @@ class CaseFileProjection(Projection):
 
     @process_event.register
     def _mediation_referred(self, event: Case.MediationReferred, position: int) -> None:
-        self._touch(event)
+        self._touch(event, mediation_due_on=event.due_on)
         self.buffer(mediations).insert(
             case_id=str(event.originator_id), mediation_id=event.mediation_id, mediator_id=event.mediator_id,
             mediator_name=event.mediator_name, referred_on=event.referred_on, due_on=event.due_on,
@@ -218,12 +258,14 @@ class CaseFileProjection(Projection):
 
     @process_event.register
     def _mediation_concluded(self, event: Case.MediationConcluded, position: int) -> None:
-        self._touch(event)
+        self._touch(event, mediation_due_on=None)
         self.buffer(mediations).update(self._item(mediations, event, event.mediation_id), outcome=event.outcome, concluded_on=event.concluded_on)
 
     @process_event.register
     def _ruling_issued(self, event: Case.RulingIssued, position: int) -> None:
         case = self._case(event)
+        if case["status"] == "pending":
+            self._count_pending(case["judge_id"], case["received_on"], -1)
         money = {f"awarded_{head}": tiyn(event.compensation.get(head)) or 0 for head in HEADS}
         money.update({f"payable_{head}": tiyn(event.payable.get(head)) or 0 for head in HEADS})
         self.buffer(rulings).insert(
@@ -262,6 +304,8 @@ class CaseFileProjection(Projection):
     @process_event.register
     def _reopened(self, event: Case.CaseReopened, position: int) -> None:
         case = self._case(event)
+        if case["status"] != "pending":
+            self._count_pending(case["judge_id"], case["received_on"], +1)
         self._touch(event, status="pending", in_force_on=None, reopenings_count=case["reopenings_count"] + 1)
         self.buffer(reopenings).insert(case_id=str(event.originator_id), version=event.originator_version, reopened_on=event.reopened_on, reason=event.reason)
 

@@ -93,12 +93,6 @@ def may_see(row: Any, viewer: Viewer) -> bool:
 # --- docket search --------------------------------------------------------------------------------------------------
 
 
-def _searchable(text: str) -> bool:
-    """No name or number holds a control character: such a search matches nothing. (SQLite's LIKE
-    stops at a NUL, which made ``\x00`` match every case; PostgreSQL refuses NUL in a parameter.)"""
-    return not any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F for ch in text)
-
-
 def _case_filters(court: str | None, track: str | None, status: str | None, judge_id: str | None) -> list[ColumnElement[bool]]:
     where = []
     if court:
@@ -247,31 +241,52 @@ def _hearing_item(row: Any) -> dict[str, Any]:
     }
 
 
-def judge_dashboard(conn: Connection, judge_id: str, today: date, *, hearing_days: int = 14, due_within_days: int = 7) -> dict[str, Any]:
-    """A judge's day, as of court-local ``today``:
+def judge_dashboard(
+    conn: Connection, judge_id: str, today: date, *, hearing_days: int = 14, due_within_days: int = 7, page: int = 1, per_page: int = 50,
+    list_limit: int = 50,
+) -> dict[str, Any]:
+    """A judge's day, as of court-local ``today``, read as bounded pages of indexed rows (however large the
+    caseload, each list holds at most ``per_page`` or ``list_limit`` rows, and each figure is counted from an index):
 
-    - ``pending``: their pending cases, oldest first (docket_number, track, received_on,
-      age_days, age_band, claimant_name, sealed), and ``age_bands`` (band -> count);
+    - ``pending``: a ``Page`` of their pending cases, oldest first (docket_number, track, received_on,
+      age_days, age_band, claimant_name, sealed), and ``age_bands`` (band -> count, of all of them);
     - ``hearings``: their scheduled hearings from today through the next ``hearing_days`` days;
     - ``examinations``: ordered examinations in their pending cases that are overdue or due
       within ``due_within_days`` days (docket_number, examination_id, kind, due_on,
-      ``days_overdue`` (negative: days left), experts);
+      ``days_overdue`` (negative: days left), experts), the first ``list_limit`` by due date;
+      ``examinations_due`` and ``examinations_overdue`` count all of them;
     - ``ready_for_ruling``: pending cases with at least one expert report and no examination
-      still awaited (R5), oldest first;
-    - ``open_mediations``: mediations of their cases not yet concluded (with ``overdue``).
+      still awaited (R5), oldest first, the first ``list_limit``; ``ready_total`` counts them all;
+    - ``open_mediations``: mediations of their pending cases not yet concluded (with ``overdue``), by due date,
+      the first ``list_limit``; ``open_mediations_total`` counts them all.
+
+    The open cases and age bands are read from ``judge_caseload`` (pending cases per judge and day of receipt,
+    kept by the projection); the figures the projection keeps on each case row (``reports_awaited``,
+    ``next_report_due``, ``mediation_due_on``, ``ready_for_ruling``) and the composite indexes on (judge, status,
+    ...) make every other statement a range of one index (tests/integration/test_projections_queries.py checks
+    the plans).
     """
+    page, per_page = _paging(page, per_page)
+    limit = min(max(1, list_limit), PER_PAGE_MAX)
     c = t.cases
     mine = [c.c.judge_id == judge_id, c.c.status == "pending"]
-    pending_rows = conn.execute(select(c).where(*mine).order_by(c.c.received_on, c.c.docket_number)).mappings().all()
-    pending_items = []
+
+    # The open cases and their age bands: pre-counted by day of receipt (judge_caseload), one row per day.
     bands = {band: 0 for band, _, _ in AGE_BANDS}
+    k = t.judge_caseload
+    for received_on, count in conn.execute(select(k.c.received_on, k.c.pending).where(k.c.judge_id == judge_id, k.c.pending != 0)):
+        bands[age_band(max((today - received_on).days, 0))] += count
+    total = sum(bands.values())
+    pending_rows = conn.execute(
+        select(c.c.docket_number, c.c.track, c.c.specialty, c.c.received_on, c.c.claimant_name, c.c.sealed)
+        .where(*mine).order_by(c.c.received_on, c.c.docket_number).limit(per_page).offset((page - 1) * per_page)
+    ).mappings().all()
+    pending_items = []
     for row in pending_rows:
         age = (today - row["received_on"]).days
-        band = age_band(max(age, 0))
-        bands[band] += 1
         pending_items.append({
             "docket_number": row["docket_number"], "track": row["track"], "specialty": row["specialty"], "received_on": row["received_on"],
-            "age_days": age, "age_band": band, "claimant_name": row["claimant_name"], "sealed": row["sealed"],
+            "age_days": age, "age_band": age_band(max(age, 0)), "claimant_name": row["claimant_name"], "sealed": row["sealed"],
         })
 
     start = _naive_utc(clock.start_of_local_day(today))
@@ -281,53 +296,66 @@ def judge_dashboard(conn: Connection, judge_id: str, today: date, *, hearing_day
         select(h).where(h.c.judge_id == judge_id, h.c.status == "scheduled", h.c.starts_at >= start, h.c.starts_at < stop).order_by(h.c.starts_at)
     ).mappings()
 
+    # Examinations due: the cases whose earliest awaited report is due by then (ix_cases_judge_report_due), then
+    # their examinations by key. The first ``limit`` examinations by due date lie within the first ``limit`` cases.
     x = t.examinations
     soon = today + timedelta(days=due_within_days)
-    exam_rows = conn.execute(
-        select(x, c.c.docket_number).select_from(x.join(c, x.c.case_id == c.c.case_id))
-        .where(*mine, x.c.status == "ordered", x.c.due_on <= soon).order_by(x.c.due_on, c.c.docket_number)
-    ).mappings().all()
+    due_cases = [*mine, c.c.next_report_due <= soon]
+    due_case_rows = conn.execute(
+        select(c.c.case_id, c.c.docket_number).where(*due_cases).order_by(c.c.next_report_due, c.c.docket_number).limit(limit)
+    ).all()
+    numbers = dict(due_case_rows)
+    exam_rows = sorted(
+        conn.execute(select(x).where(x.c.case_id.in_(list(numbers)), x.c.status == "ordered", x.c.due_on <= soon)).mappings().all(),
+        key=lambda row: (row["due_on"], numbers[row["case_id"]]),
+    )[:limit] if numbers else []
     experts = _experts_of(conn, [(row["case_id"], row["examination_id"]) for row in exam_rows])
     examinations_due = [
         {
-            "docket_number": row["docket_number"], "examination_id": row["examination_id"], "kind": row["kind"],
+            "docket_number": numbers[row["case_id"]], "examination_id": row["examination_id"], "kind": row["kind"],
             "ordered_on": row["ordered_on"], "due_on": row["due_on"], "days_overdue": (today - row["due_on"]).days,
             "overdue": row["due_on"] < today, "experts": experts.get((row["case_id"], row["examination_id"]), []),
         }
         for row in exam_rows
     ]
+    due_counts = select(func.count(), func.count().filter(x.c.due_on < today)).select_from(x.join(c, x.c.case_id == c.c.case_id)).where(
+        *due_cases, x.c.status == "ordered", x.c.due_on <= soon,
+    )
+    due_total, overdue_total = conn.execute(due_counts).one()
 
-    # Readiness and open mediations are looked up for the judge's pending cases by id: a
-    # correlated EXISTS let SQLite walk the status index over every court's examinations.
-    pending_ids = [row["case_id"] for row in pending_rows]
-    statuses: dict[str, set[str]] = {}
-    mediation_rows: list[Any] = []
-    for chunk in (pending_ids[i:i + 500] for i in range(0, len(pending_ids), 500)):
-        for case_id, status in conn.execute(select(x.c.case_id, x.c.status).where(x.c.case_id.in_(chunk))):
-            statuses.setdefault(case_id, set()).add(status)
-        m = t.mediations
-        mediation_rows.extend(conn.execute(
-            select(m, c.c.docket_number).select_from(m.join(c, m.c.case_id == c.c.case_id))
-            .where(m.c.case_id.in_(chunk), m.c.outcome.is_(None))
-        ).mappings().all())
-    mediation_rows.sort(key=lambda row: (row["due_on"], row["docket_number"]))
-    ready = [row for row in pending_rows if "reported" in statuses.get(row["case_id"], set()) and "ordered" not in statuses.get(row["case_id"], set())]
+    ready_where = [*mine, c.c.ready_for_ruling == true()]
+    ready = conn.execute(
+        select(c.c.docket_number, c.c.received_on, c.c.track).where(*ready_where).order_by(c.c.received_on, c.c.docket_number).limit(limit)
+    ).mappings().all()
+    ready_total = conn.execute(select(func.count()).select_from(c).where(*ready_where)).scalar_one()
+
+    m = t.mediations
+    mediating = [*mine, c.c.mediation_due_on.is_not(None)]
+    mediation_rows = conn.execute(
+        select(m, c.c.docket_number).select_from(c.join(m, m.c.case_id == c.c.case_id))
+        .where(*mediating, m.c.outcome.is_(None)).order_by(c.c.mediation_due_on, c.c.docket_number).limit(limit)
+    ).mappings().all()
+    mediations_total = conn.execute(select(func.count()).select_from(c).where(*mediating)).scalar_one()
     return {
         "judge_id": judge_id,
         "today": today,
-        "pending": pending_items,
+        "pending": Page(pending_items, total, page, per_page),
         "age_bands": bands,
         "hearings": [_hearing_item(row) for row in hearing_rows],
         "examinations": examinations_due,
+        "examinations_due": due_total,
+        "examinations_overdue": overdue_total,
         "ready_for_ruling": [
             {"docket_number": r["docket_number"], "received_on": r["received_on"], "track": r["track"], "age_days": (today - r["received_on"]).days}
             for r in ready
         ],
+        "ready_total": ready_total,
         "open_mediations": [
             {"docket_number": row["docket_number"], "mediation_id": row["mediation_id"], "mediator_name": row["mediator_name"],
              "referred_on": row["referred_on"], "due_on": row["due_on"], "overdue": row["due_on"] < today}
             for row in mediation_rows
         ],
+        "open_mediations_total": mediations_total,
     }
 
 
@@ -376,8 +404,8 @@ def _certified_on(certifications: list[dict[str, Any]], retired_on: date | None,
     return any(c["valid_from"] <= day and (c["valid_to"] is None or day <= c["valid_to"]) for c in certifications)
 
 
-def list_judges(conn: Connection, *, court: str | None = None, on: date | None = None) -> list[dict[str, Any]]:
-    """Judges (of ``court``, if given) by name: judge_id, name, court, retired_on, ``certifications``
+def list_judges(conn: Connection, *, court: str | None = None, on: date | None = None, judge_id: str | None = None) -> list[dict[str, Any]]:
+    """Judges (of ``court``, if given; only ``judge_id``, if given) by name: judge_id, name, court, retired_on, ``certifications``
     (valid_from, valid_to, course), ``certified`` (on ``on``, default today at the court) and
     ``open_caseload`` (their cases now pending)."""
     on = on or clock.today()
@@ -385,6 +413,8 @@ def list_judges(conn: Connection, *, court: str | None = None, on: date | None =
     query = select(j).order_by(j.c.name)
     if court:
         query = query.where(j.c.court == court)
+    if judge_id:
+        query = query.where(j.c.judge_id == judge_id)
     rows = conn.execute(query).mappings().all()
     ids = [row["judge_id"] for row in rows]
     certifications: dict[str, list[dict[str, Any]]] = {judge_id: [] for judge_id in ids}
@@ -490,19 +520,17 @@ def public_docket(
     per_page: int = 25,
 ) -> Page:
     """The public docket: unsealed cases only, newest receipt first, parties pseudonymized
-    (see ``pseudonym``). ``text`` matches the docket number or a respondent organization's
-    name or BIN. Each item has docket_number, track, court, specialty, status, received_on,
-    decided_on, disposition, finding and ``parties`` (role, name as shown)."""
+    (see ``pseudonym``). ``text`` is words, each of which must occur in the case's public text: its
+    docket number and the names and BINs of the organizations and authorities the docket names, never
+    a person (``projections.search.public_search_text``), answered by its own index. Each item has
+    docket_number, track, court, specialty, status, received_on, decided_on, disposition, finding and
+    ``parties`` (role, name as shown)."""
     page, per_page = _paging(page, per_page)
     where = [t.cases.c.sealed == false(), *_case_filters(court, track, status, None)]
-    if text and text.strip():
-        value = text.strip()
-        p = t.case_parties
-        organizations = exists().where(
-            p.c.case_id == t.cases.c.case_id, p.c.kind == "organization",
-            or_(p.c.name.icontains(value, autoescape=True), p.c.bin.icontains(value, autoescape=True)),
-        )
-        where.append(or_(t.cases.c.docket_number.icontains(value, autoescape=True), organizations) if _searchable(value) else false())
+    if text:
+        matching = text_match(conn.dialect.name, text, "public_text")
+        if matching is not None:
+            where.append(matching)
     total = conn.execute(select(func.count()).select_from(t.cases).where(*where)).scalar_one()
     query: Select[Any] = (
         select(t.cases).where(*where)

@@ -12,6 +12,11 @@ text contains every one of its words. The text is indexed where it lives:
   which trigrams cannot index, are checked on the rows the longer words found.
 
 Revision ``0007_search`` creates both and fills ``search_text`` for cases projected before it.
+
+The public docket searches its own text, ``public_text`` (``public_search_text``): only what the
+public docket shows by name, the docket number and the organizations and authorities with their
+BINs, never a person; indexed the same way (``ix_cases_public_text_trgm``, ``cases_public_fts``;
+revision ``0009_scale``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from sqlalchemy import ColumnElement, and_, false, func, literal, select, text
 from projections import tables as t
 
 TRIGRAM = 3
-SEARCH_INDEXES = frozenset({"ix_cases_search_text_trgm"})  # PostgreSQL's; SQLite's index is the table cases_fts
+SEARCH_INDEXES = frozenset({"ix_cases_search_text_trgm", "ix_cases_public_text_trgm"})  # PostgreSQL's; SQLite's are FTS5 tables
+FTS_TABLES = {"search_text": "cases_fts", "public_text": "cases_public_fts"}  # SQLite: the FTS5 table indexing each column
 
 
 def fold(value: str) -> str:
@@ -47,6 +53,16 @@ def case_search_text(docket_number: str, parties: Iterable[dict[str, Any]], summ
     return fold(" ".join(pieces))
 
 
+def public_search_text(docket_number: str, parties: Iterable[dict[str, Any]]) -> str:
+    """The text the public finds a case by: its docket number and the names and BINs of the parties the public
+    docket names (organizations and authorities, ``projections.queries.pseudonym``); people are left out."""
+    pieces = [docket_number]
+    for party in parties:
+        if party.get("kind") == "organization" or party.get("role") == "authority":
+            pieces.extend(str(party[key]) for key in ("name", "bin") if party.get(key))
+    return fold(" ".join(pieces))
+
+
 def with_corrected(search_text: str, value: str) -> str:
     """After a corrected name or summary: the case is found by the corrected and the recorded text alike
     (the docket keeps both, and so does its history)."""
@@ -64,15 +80,16 @@ def _like_escaped(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def text_match(dialect: str, query: str) -> ColumnElement[bool] | None:
-    """SQL for "the case's text contains every word of ``query``", served by the dialect's index.
-    None when the query has no words."""
+def text_match(dialect: str, query: str, column_name: str = "search_text") -> ColumnElement[bool] | None:
+    """SQL for "the case's text (``search_text``, or the public docket's ``public_text``) contains every
+    word of ``query``", served by the dialect's index. None when the query has no words."""
     found = words(query)
     if not found:
         return None
     if not searchable(query):
         return false()
-    column = t.cases.c.search_text
+    column = t.cases.c[column_name]
+    fts = FTS_TABLES[column_name]
     if dialect == "sqlite":
         long_words = [w for w in found if len(w) >= TRIGRAM]
         short = [func.instr(column, literal(w)) > 0 for w in found if len(w) < TRIGRAM]
@@ -80,8 +97,8 @@ def text_match(dialect: str, query: str) -> ColumnElement[bool] | None:
             return and_(*short)
         match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         indexed = t.cases.c.case_id.in_(
-            select(text("cases.case_id")).select_from(text("cases_fts JOIN cases ON cases.rowid = cases_fts.rowid"))
-            .where(text("cases_fts MATCH :match").bindparams(match=match))
+            select(text("cases.case_id")).select_from(text(f"{fts} JOIN cases ON cases.rowid = {fts}.rowid"))
+            .where(text(f"{fts} MATCH :match").bindparams(match=match))
         )
         return and_(indexed, *short)
     return and_(*(column.like(f"%{_like_escaped(w)}%", escape="\\") for w in found))

@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -89,9 +90,34 @@ cases = Table(
     # Docket number, every party's name, certificate number and BIN, and the summary, folded (projections.search).
     # Indexed by a trigram GIN index on PostgreSQL and the FTS5 table cases_fts on SQLite (revision 0007_search).
     Column("search_text", Text, nullable=False, server_default=""),
+    # What the public may find a case by (projections.search.public_search_text): its docket number and the
+    # names and BINs of the organizations and authorities the public docket names; never a person.
+    Column("public_text", Text, nullable=False, server_default=""),
+    # Pre-counted for the judge dashboard (revision 0009_scale), so that it reads a page of indexed rows
+    # however large the judge's caseload: examinations ordered and not yet reported or withdrawn, reports in,
+    # the earliest due date of those awaited, the open mediation's due date, and R5's readiness
+    # (at least one report in, none awaited).
+    Column("reports_awaited", Integer, nullable=False, server_default="0"),
+    Column("reports_in", Integer, nullable=False, server_default="0"),
+    Column("next_report_due", Date),
+    Column("mediation_due_on", Date),
+    Column("ready_for_ruling", Boolean, nullable=False, server_default=false()),
     Index("ix_cases_court_status", "court", "status"),
-    Index("ix_cases_judge_status", "judge_id", "status"),
+    Index("ix_cases_judge_status_received", "judge_id", "status", "received_on", "docket_number"),
+    Index("ix_cases_judge_ready", "judge_id", "status", "ready_for_ruling", "received_on"),
+    Index("ix_cases_judge_report_due", "judge_id", "status", "next_report_due"),
+    Index("ix_cases_judge_mediation_due", "judge_id", "status", "mediation_due_on"),
     Index("ix_cases_received_on", "received_on"),
+)
+
+# The judge dashboard's open-case figures, pre-counted (revision 0009_scale): each judge's pending cases by day of
+# receipt, so its count and age bands read at most one row per day, however many cases the judge holds.
+judge_caseload = Table(
+    "judge_caseload",
+    metadata,
+    Column("judge_id", String(36), primary_key=True),
+    Column("received_on", Date, primary_key=True),
+    Column("pending", Integer, nullable=False),
 )
 
 case_parties = Table(
@@ -370,7 +396,7 @@ SECTION_DIMENSIONS: tuple[str, ...] = ("court", "track", "specialty", "judge_id"
 # --- which projection owns what ------------------------------------------------------------------------------
 
 PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
-    "cases": (cases, case_parties, examinations, examination_experts, hearings, mediations, rulings, appeals, reopenings),
+    "cases": (cases, case_parties, examinations, examination_experts, hearings, mediations, rulings, appeals, reopenings, judge_caseload),
     "timeline": (case_events,),
     "registry": (judges, judge_certifications, experts, expert_specialties, expert_affiliations, mediators),
     "statistics": (stat_cases, stat_outcomes, stat_sections),

@@ -5,6 +5,12 @@ bare library vs raw SQL), so the ratios hold on a busy machine too. On SQLite by
 default; with MEDCOURT_DATABASE_URL set, each measurement gets its own fresh
 PostgreSQL database on that server, dropped afterwards. `--quick` is the
 few-minute version; the full run measures growth at 10k, 30k and 100k cases.
+
+``--reuse DATABASE:VAR_DIR`` (PostgreSQL) measures a docket built before, e.g. by
+``medcourt demo --fast``, instead of building one: the database is copied with
+``CREATE DATABASE ... TEMPLATE`` (the original is only read) and its folder (the key) copied too;
+the copy's read models are migrated and rebuilt (rebuild time and memory), then measured, then
+the copy is dropped. Each figure records the machine's load average.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench.add_argument("--no-stress", action="store_true", help="skip the load-and-fault run through the API")
     bench.add_argument("--fast", action="store_true", help="build each docket as 'demo --fast' does (in memory, then imported): for 100,000 cases and more")
     bench.add_argument("--no-reference", action="store_true", help="skip the bare-library and raw-INSERT appends (they take as long again as the docket)")
+    bench.add_argument(
+        "--reuse", action="append", metavar="DATABASE:VAR_DIR", type=_reuse_arg,
+        help="measure an existing PostgreSQL docket (copied, never written) instead of building one; repeatable",
+    )
+    bench.add_argument("--copy-prefix", default="medcourt_bench_copy", metavar="NAME", help="name prefix of the --reuse copies (default %(default)s)")
     bench.add_argument("--output-dir", type=Path, default=RESULTS)
     bench.set_defaults(func=cmd_bench)
 
@@ -59,6 +71,115 @@ def fresh(base: Settings, label: str) -> Iterator[Settings]:
     finally:
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _reuse_arg(value: str) -> tuple[str, Path]:
+    database, sep, var = value.partition(":")
+    if not sep or not database or not var or not database.replace("_", "").isalnum():
+        raise argparse.ArgumentTypeError(f"expected DATABASE:VAR_DIR (a database name and the folder holding its key), not {value!r}")
+    return database, Path(var)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+@contextlib.contextmanager
+def copied(base: Settings, template: str, var: Path, prefix: str, *, wait_seconds: float = 1800) -> Iterator[Settings]:
+    """A copy of the PostgreSQL database ``template`` and of its folder ``var``, dropped afterwards.
+    ``CREATE DATABASE ... TEMPLATE`` fails while anyone is connected to the template: retried."""
+    import psycopg
+
+    if base.database_url is None:
+        raise SystemExit("medcourt bench: --reuse needs MEDCOURT_DATABASE_URL (a PostgreSQL server)")
+    if not (var / "cipher.key").exists():
+        raise SystemExit(f"medcourt bench: {var} holds no cipher.key")
+    suffix = template.rpartition("_")[2]
+    name = f"{prefix}_{suffix if suffix.isdigit() else uuid.uuid4().hex[:8]}"
+    deadline = time.monotonic() + wait_seconds
+    with psycopg.connect(base.database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        while True:
+            try:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(5)
+    folder = Path(tempfile.mkdtemp(prefix=f"medcourt-bench-{name}-")) / "var"
+    shutil.copytree(var, folder)
+    try:
+        yield Settings(database_url=base.database_url.rpartition("/")[0] + f"/{name}", var_dir=folder)
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+        with psycopg.connect(base.database_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_existing(settings: Settings, label: str, *, http_seconds: float, checkpoint: Callable[[dict[str, Any]], None] = lambda _: None) -> dict[str, Any]:
+    """Every read-side figure of a docket already built (a ``copied`` database): rebuild time and memory,
+    statistics and dashboard latency, the pages under load, export memory. Nothing is appended.
+    ``checkpoint`` receives the figures after each step, so a long run that is stopped keeps what it measured."""
+    from sqlalchemy import func, select
+
+    from domain.application import Docket
+    from projections import schema, tables
+    from projections.db import views_engine
+
+    store, projections, http = _bench_module("bench_store"), _bench_module("bench_projections"), _bench_module("bench_http")
+    schema.upgrade(settings)
+    env = _env(settings)
+    docket = Docket(env=settings.event_store_env())
+    try:
+        events = int(docket.recorder.max_notification_id() or 0)  # the log's positions: one per stored event
+    finally:
+        docket.close()
+    suffix = label.rpartition("_")[2]
+    figures: dict[str, Any] = {"cases": int(suffix) if suffix.isdigit() else None, "reused": label}
+    figures["append"] = {
+        "events": events, "built_by": f"prebuilt ({label})", "medcourt_events_per_s": None, "bare_library_events_per_s": None,
+        "raw_insert_events_per_s": None, "overhead_vs_bare_library": None, "overhead_vs_raw_insert": None,
+    }
+
+    started, load_before = time.perf_counter(), load_average()
+    rebuild_rss = store.peak_rss_mb(["projections", "rebuild"], env)
+    rebuild_seconds = round(time.perf_counter() - started, 1)
+    engine = views_engine(settings)
+    with engine.connect() as conn:
+        figures["cases_in_docket"] = conn.execute(select(func.count()).select_from(tables.cases)).scalar_one()
+    figures["cases"] = figures["cases"] or figures["cases_in_docket"]
+    cases = figures["cases"]
+    caught = {"events": events, "seconds": rebuild_seconds, "events_per_s": round(events / rebuild_seconds) if rebuild_seconds else None,
+              "load_average_before": load_before, "load_average_after": load_average()}
+    figures["memory"] = {"projection_rebuild_peak_rss_mb": rebuild_rss, "export_events_peak_rss_mb": None}
+    figures["projections"] = {"catch_up": caught, "bulk_insert": None, "catch_up_to_bulk_insert": None}
+    say(f"[{cases}] rebuilt the read models of {events:,} events in {rebuild_seconds} s ({caught['events_per_s']} ev/s), peak RSS {rebuild_rss} MB; "
+        f"load {caught['load_average_before']} -> {caught['load_average_after']}")
+    checkpoint(figures)
+
+    figures["projections"].update(stats=projections.stats_latency(settings), dashboard=projections.dashboard_latency(settings), load_average=load_average())
+    say(f"[{cases}] stats {json.dumps(figures['projections']['stats'])}; dashboard {json.dumps(figures['projections']['dashboard'])}; "
+        f"load {figures['projections']['load_average']}")
+    checkpoint(figures)
+
+    if http_seconds > 0:
+        password, dockets = _demo_users(settings)
+        figures["http"] = http.bench_http(settings, password, dockets, seconds=http_seconds)
+        for page in ("case_page", "judge_dashboard", "docket_search", "statistics_page"):
+            r = figures["http"][page]
+            say(f"[{cases}] http {page}: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, {r['requests_per_s']} req/s "
+                f"({r['errors']} errors); load {r.get('load_average')}")
+        checkpoint(figures)
+    engine.dispose()
+
+    started = time.perf_counter()
+    figures["memory"].update(export_events_peak_rss_mb=store.peak_rss_mb(["export", "events"], env),
+                             export_seconds=round(time.perf_counter() - started, 1), load_average=load_average())
+    say(f"[{cases}] export peak RSS {figures['memory']['export_events_peak_rss_mb']} MB in {figures['memory']['export_seconds']} s; "
+        f"load {figures['memory']['load_average']}")
+    checkpoint(figures)
+    return figures
 
 
 def machine(base: Settings) -> dict[str, Any]:
@@ -149,7 +270,13 @@ def _demo_users(settings: Settings) -> tuple[str, list[str]]:
     password = uuid.uuid4().hex
     accounts = AccountStore(engine)
     for username, role in (("clerk", "clerk"), ("judge", "judge"), ("analyst", "analyst")):
-        accounts.create_user(username, password, role, court=court if role != "analyst" else None, judge_id=judge["judge_id"] if role == "judge" else None, language="en")
+        profile = {"court": court if role != "analyst" else None, "judge_id": judge["judge_id"] if role == "judge" else None}
+        existing = accounts.find(username)  # a docket built by 'medcourt demo' has them already (a --reuse copy)
+        if existing is None:
+            accounts.create_user(username, password, role, language="en", **profile)
+        else:
+            accounts.update_user(existing.id, role=role, **profile)
+            accounts.set_password(existing.id, password)
     return password, dockets
 
 
@@ -173,6 +300,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     about = machine(base)
     say(f"Benchmarks on {about['backend']} ({about['cpu']}, {about['cores']} cores, {about['memory']}); docket sizes {sizes}")
     started = time.monotonic()
+    if args.reuse:
+        growth: list[dict[str, Any]] = []
+        path = args.output_dir / ("bench-postgresql-prebuilt-" + "-".join(template.rpartition("_")[2] for template, _ in args.reuse) + ".json")
+
+        def save(current: dict[str, Any] | None = None) -> None:
+            document = {"measured_at": datetime.now(tz=UTC).isoformat(), "quick": False, "machine": about, "seconds": round(time.monotonic() - started),
+                        "read": None, "growth": growth + ([current] if current else []), "stress": None, "restart": None}
+            path.write_text(json.dumps(document, indent=2))
+
+        for template, var in args.reuse:
+            with copied(base, template, var, args.copy_prefix) as settings:
+                growth.append(run_existing(settings, template, http_seconds=http_seconds, checkpoint=save))
+            save()
+        say(f"Done in {time.monotonic() - started:.0f}s; results in {path}")
+        write_performance_doc(args.output_dir, Path("docs/performance.md"))
+        return 0
     growth = [run_size(base, cases, http_seconds=http_seconds, fast=args.fast, references=not args.no_reference) for cases in sizes]
     read = run_read(base)
     stress: dict[str, Any] | None = None
@@ -225,20 +368,26 @@ def write_performance_doc(results: Path, doc: Path) -> None:
                   "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for g in data["growth"]:
             a, p, mem = g["append"], g["projections"], g["memory"]
+            p.setdefault("catch_up", {})
             lines.append(f"| {g['cases']:,} | {a['events']:,} | {a.get('built_by', 'services')} | {_n(a['medcourt_events_per_s'])} | {_n(a['bare_library_events_per_s'])} | "
                          f"{_n(a['raw_insert_events_per_s'])} | {_n(a['overhead_vs_bare_library'])} | {_n(a['overhead_vs_raw_insert'])} | {_n(a.get('import_events_per_s'))} | "
-                         f"{_n(a.get('import_to_bare_library'))} | {_n(p['catch_up']['events_per_s'])} | {p['catch_up_to_bulk_insert']} | {_n(p['catch_up'].get('seconds'))} | "
-                         f"{mem['export_events_peak_rss_mb']} | {mem['projection_rebuild_peak_rss_mb']} |")
+                         f"{_n(a.get('import_to_bare_library'))} | {_n(p['catch_up'].get('events_per_s'))} | {_n(p.get('catch_up_to_bulk_insert'))} | {_n(p['catch_up'].get('seconds'))} | "
+                         f"{_n(mem.get('export_events_peak_rss_mb'))} | {_n(mem.get('projection_rebuild_peak_rss_mb'))} |")
         pages = ("case_page", "judge_dashboard", "docket_search", "statistics_page")
         if any("http" in g for g in data["growth"]):
-            lines += ["", "| cases | page | p50 ms | p95 ms | p99 ms | req/s | errors |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+            lines += ["", "| cases | page | p50 ms | p95 ms | p99 ms | req/s | errors | load average (1, 5, 15 min) |",
+                      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
             for g in data["growth"]:
                 for page in pages:
                     if "http" in g:
                         r = g["http"][page]
-                        lines.append(f"| {g['cases']:,} | {page} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['requests_per_s']} | {r['errors']} |")
+                        load = ", ".join(str(x) for x in r["load_average"]) if r.get("load_average") else "-"
+                        lines.append(f"| {g['cases']:,} | {page} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['requests_per_s']} | {r['errors']} | {load} |")
         r = data["read"]
-        lines += ["", f"Reading a 200-event case: {r['read_with_snapshots_ms']} ms with snapshots, {r['read_without_snapshots_ms']} ms without "
-                  f"(x{r['snapshot_speedup']}); as of a date {r['as_of_date_read_ms']} ms; at a version {r['at_version_read_ms']} ms.", ""]
+        if r:
+            lines += ["", f"Reading a 200-event case: {r['read_with_snapshots_ms']} ms with snapshots, {r['read_without_snapshots_ms']} ms without "
+                      f"(x{r['snapshot_speedup']}); as of a date {r['as_of_date_read_ms']} ms; at a version {r['at_version_read_ms']} ms.", ""]
+        else:
+            lines += [""]
     doc.write_text(text[: text.index(marker)] + "\n".join(lines) + "\n")
 

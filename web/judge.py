@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -43,8 +43,10 @@ def dashboard() -> str:
     board = judge = None
     if judge_id:
         with services().read() as conn:
-            board = queries.judge_dashboard(conn, judge_id, today)
-            judge = next((j for j in queries.list_judges(conn, court=current_user.court, on=today) if j["judge_id"] == judge_id), None)
+            page = schemas.parse_page_arg(request.args.get("page"))
+            board = queries.judge_dashboard(conn, judge_id, today, page=page, per_page=current_app.config["PER_PAGE"])
+            # This judge only: the open caseload of every judge of the court would count the court's pending cases.
+            judge = next(iter(queries.list_judges(conn, court=current_user.court, on=today, judge_id=judge_id)), None)
     return render_template("judge/dashboard.html", board=board, judge=judge, today=today)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 
 from domain import clock
 from domain.application import Docket
@@ -169,12 +171,14 @@ def test_a_judges_dashboard_shows_pending_cases_by_age_hearings_deadlines_ruling
         dashboard = queries.judge_dashboard(conn, scenario.judges["Abenova"], TODAY)
         case = queries.get_case(conn, scenario.dockets["corrected"], Viewer("admin"))
     d = scenario.dockets
-    assert [(c["docket_number"], c["age_days"]) for c in dashboard["pending"]] == [(d["hearing"], 100), (d["overdue"], 70), (d["ready"], 40), (d["corrected"], 12)]
+    assert [(c["docket_number"], c["age_days"]) for c in dashboard["pending"].items] == [(d["hearing"], 100), (d["overdue"], 70), (d["ready"], 40), (d["corrected"], 12)]
     assert dashboard["age_bands"] == {"0-30": 1, "31-60": 1, "61-90": 1, "91-180": 1, "181-365": 0, ">365": 0}
     assert [(h["docket_number"], h["starts_at"].hour) for h in dashboard["hearings"]] == [(d["hearing"], 10)]  # the one in 20 days is beyond 14
     assert [(e["docket_number"], e["overdue"], e["days_overdue"]) for e in dashboard["examinations"]] == [(d["overdue"], True, 5), (d["hearing"], False, -4)]
     assert [c["docket_number"] for c in dashboard["ready_for_ruling"]] == [d["ready"]]
     assert [(m["docket_number"], m["overdue"]) for m in dashboard["open_mediations"]] == [(d["overdue"], False)]
+    assert (dashboard["pending"].total, dashboard["ready_total"], dashboard["open_mediations_total"]) == (4, 1, 1)
+    assert (dashboard["examinations_due"], dashboard["examinations_overdue"]) == (2, 1)
     assert case is not None and case["received_on"] == TODAY - timedelta(days=12)
 
 
@@ -192,6 +196,7 @@ def test_the_court_calendar_shows_a_day_or_a_week_of_hearings(scenario: Scenario
 def test_the_registries_suggest_the_certified_judge_with_the_lightest_open_caseload(scenario: Scenario) -> None:
     with scenario.engine.connect() as conn:
         judges = {j["name"]: j for j in queries.list_judges(conn, court="ALA", on=TODAY)}
+        only_bekov = queries.list_judges(conn, court="ALA", on=TODAY, judge_id=scenario.judges["Bekov"])
         suggested = queries.suggest_judge(conn, "ALA", on=TODAY)
         without_bekov = queries.suggest_judge(conn, "ALA", on=TODAY, exclude=[scenario.judges["Bekov"]])
         experts = queries.list_experts(conn, specialty="surgery")
@@ -199,6 +204,7 @@ def test_the_registries_suggest_the_certified_judge_with_the_lightest_open_casel
     assert {name: (j["certified"], j["open_caseload"]) for name, j in judges.items()} == {
         "Judge Abenova": (True, 4), "Judge Bekov": (True, 1), "Judge Kim": (False, 0),
     }
+    assert only_bekov == [judges["Judge Bekov"]]  # one judge, as the dashboard asks
     assert suggested is not None and suggested["name"] == "Judge Bekov"  # Kim has none, but is not certified today
     assert without_bekov is not None and without_bekov["name"] == "Judge Abenova"
     assert [(e["name"], e["open_examinations"]) for e in experts] == [("Dr Expert", 2)]
@@ -249,3 +255,105 @@ def test_a_page_after_a_write_can_wait_until_every_projection_has_caught_up(scen
 
 def sealed_flag(conn: Connection, docket_number: str) -> bool:
     return bool(conn.execute(select(cases_table.c.sealed).where(cases_table.c.docket_number == docket_number)).scalar_one())
+
+
+def plans_of(engine: Engine, read: Callable[[Connection], object]) -> list[str]:
+    """The query plan of every statement ``read`` runs, as the database would run it at scale."""
+    statements: list[tuple[str, Any]] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append((statement, parameters))
+
+    with engine.connect() as conn:
+        event.listen(conn, "before_cursor_execute", remember)
+        read(conn)
+        event.remove(conn, "before_cursor_execute", remember)
+        if conn.dialect.name == "sqlite":
+            return [" ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s, p)) for s, p in statements]
+        conn.exec_driver_sql("SET enable_seqscan = off")  # a handful of rows: show what the planner would use at scale
+        return [" ".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + s, p)) for s, p in statements]
+
+
+def scans(plan: str) -> bool:
+    """Whether a plan reads a whole table (or a whole index) rather than a range of an index."""
+    return "Seq Scan" in plan or re.search(r"\bSCAN (cases|examinations|mediations|hearings|examination_experts)\b", plan) is not None
+
+
+def test_a_judges_dashboard_reads_one_page_of_indexed_rows_however_large_the_caseload(scenario: Scenario) -> None:
+    d, judge = scenario.dockets, scenario.judges["Abenova"]
+    with scenario.engine.connect() as conn:
+        first = queries.judge_dashboard(conn, judge, TODAY, per_page=3, list_limit=1)
+        second = queries.judge_dashboard(conn, judge, TODAY, page=2, per_page=3, list_limit=1)
+    # Lists hold at most a page; the figures still count every case.
+    assert [c["docket_number"] for c in first["pending"].items] == [d["hearing"], d["overdue"], d["ready"]]
+    assert [c["docket_number"] for c in second["pending"].items] == [d["corrected"]]
+    assert (first["pending"].total, first["pending"].pages, sum(first["age_bands"].values())) == (4, 2, 4)
+    assert [e["docket_number"] for e in first["examinations"]] == [d["overdue"]]  # the soonest due of the two
+    assert (first["examinations_due"], first["examinations_overdue"]) == (2, 1)
+    # Every statement is a range of an index: none reads the judge's (or the court's) whole caseload.
+    plans = plans_of(scenario.engine, lambda conn: queries.judge_dashboard(conn, judge, TODAY))
+    assert len(plans) >= 7
+    assert [plan for plan in plans if scans(plan)] == []
+    assert any("ix_cases_judge_" in plan for plan in plans)
+    if scenario.engine.dialect.name == "sqlite":  # PostgreSQL picks among the judge's indexes by statistics, which a handful of rows skew
+        assert all(any(name in plan for plan in plans) for name in ("ix_cases_judge_status_received", "ix_cases_judge_ready", "ix_cases_judge_report_due"))
+
+
+def test_the_dashboard_figures_follow_examinations_and_mediations_as_they_change(scenario: Scenario) -> None:
+    d, judge = scenario.dockets, scenario.judges["Abenova"]
+    judge_actor = {**JUDGE, "judge_id": judge}
+    with clock.frozen_at(at(TODAY)):
+        scenario.docket.submit_expert_report(d["overdue"], examination_id="EX1", received_on=TODAY, standard_of_care_met="yes", causation="no", harm_found="serious", actor=CLERK)
+        scenario.docket.withdraw_examination(d["hearing"], examination_id="EX1", reason="Conflict discovered", actor=judge_actor)
+        scenario.docket.conclude_mediation(d["overdue"], outcome="failed", concluded_on=TODAY, actor=judge_actor)
+        scenario.docket.assign_judge(d["corrected"], scenario.judges["Bekov"], ADMIN)  # reassigned: her count goes to him
+    scenario.project()
+    with scenario.engine.connect() as conn:
+        board = queries.judge_dashboard(conn, judge, TODAY)
+        # The pre-counted open cases agree with the cases themselves, judge by judge.
+        for someone in scenario.judges.values():
+            counted = conn.execute(select(func.count()).select_from(cases_table).where(cases_table.c.judge_id == someone, cases_table.c.status == "pending")).scalar_one()
+            assert queries.judge_dashboard(conn, someone, TODAY)["pending"].total == counted
+    assert (board["pending"].total, queries_total(scenario, scenario.judges["Bekov"])) == (3, 2)
+    assert [c["docket_number"] for c in board["ready_for_ruling"]] == [d["overdue"], d["ready"]]  # a report in, none awaited
+    assert (board["examinations_due"], board["examinations_overdue"], board["open_mediations_total"]) == (0, 0, 0)
+
+
+def queries_total(scenario: Scenario, judge_id: str) -> int:
+    with scenario.engine.connect() as conn:
+        return queries.judge_dashboard(conn, judge_id, TODAY)["pending"].total
+
+
+def test_the_public_docket_finds_by_docket_number_organization_and_bin_never_by_a_persons_name(scenario: Scenario) -> None:
+    d = scenario.dockets
+    with scenario.engine.connect() as conn:
+        def found(text: str) -> set[str]:
+            return numbers(queries.public_docket(conn, text=text))
+
+        unsealed = {d[key] for key in ("hearing", "overdue", "ready", "corrected", "astana")}
+        assert found("CITY hospital") == unsealed  # every case names the hospital; the sealed one never shows
+        assert found("123456789012") == unsealed
+        assert found(d["ready"].lower()) == {d["ready"]}
+        assert found("hospital astana") == set()  # every word must match
+        for person in ("Bekova", "Serik Nurlanov", "KZ-SP-0001", "Ruslan"):
+            assert found(person) == set()  # claimants and specialists are people: the public cannot search by them
+        assert found("100%") == set() and found("\x00") == set()
+    plans = plans_of(scenario.engine, lambda conn: queries.public_docket(conn, text="city hospital"))
+    assert not scans(plans[0])  # the count: the public text's own index (or FTS table), no scan
+    assert any(name in plans[0] for name in ("ix_cases_public_text_trgm", "cases_public_fts"))
+
+
+def test_revision_0009_counts_the_dashboard_figures_and_public_text_of_cases_projected_before_it(scenario: Scenario) -> None:
+    judge = scenario.judges["Abenova"]
+    with scenario.engine.connect() as conn:
+        before = queries.judge_dashboard(conn, judge, TODAY)
+    scenario.engine.dispose()
+    # Back to before the figures (their columns and indexes go), then up again: they are counted from the rows.
+    schema.downgrade(scenario.settings, to="0007_search")
+    schema.upgrade(scenario.settings)
+    with scenario.engine.connect() as conn:
+        after = queries.judge_dashboard(conn, judge, TODAY)
+        by_hospital = numbers(queries.public_docket(conn, text="city hospital"))
+        by_search = numbers(queries.search_cases(conn, Viewer("admin"), text="nurlanov"))
+    assert after == before and after["ready_total"] == 1
+    assert len(by_hospital) == 5 and by_search == {scenario.dockets["hearing"]}  # 0007's search index still answers
