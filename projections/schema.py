@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, pool
 
 # Every module that declares tables, so that the one MetaData holds every table of the database.
 from projections import notices, store_tables  # noqa: F401 - imported for their tables
-from projections.search import SEARCH_INDEXES
+from projections.search import FTS_TABLES, SEARCH_INDEXES
 from projections.settings import Settings
 from projections.tables import metadata
 
@@ -41,7 +41,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     if type_ == "index" and name in SEARCH_INDEXES:
         return False
     if type_ == "table" and reflected and compare_to is None:
-        return not (name or "").startswith("cases_fts") and not (name or "").endswith(("_events", "_snapshots", "_tracking"))
+        return not (name or "").startswith(tuple(FTS_TABLES.values())) and not (name or "").endswith(("_events", "_snapshots", "_tracking"))
     return True
 
 

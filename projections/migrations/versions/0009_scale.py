@@ -30,7 +30,7 @@ from alembic import op
 from projections.search import public_search_text
 
 revision: str = "0009_scale"
-down_revision: str | None = "0007_search"
+down_revision: str | None = "0008_statistics_sections"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
