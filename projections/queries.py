@@ -437,6 +437,13 @@ def list_judges(conn: Connection, *, court: str | None = None, on: date | None =
     ]
 
 
+def judge_choices(conn: Connection) -> list[dict[str, Any]]:
+    """Judges by name: judge_id, name, court; what a form's choice of judge needs, in one query (without
+    ``list_judges``' certifications and open caseloads, whose count grows with the docket)."""
+    j = t.judges
+    return [dict(row) for row in conn.execute(select(j.c.judge_id, j.c.name, j.c.court).order_by(j.c.name)).mappings()]
+
+
 def suggest_judge(conn: Connection, court: str, *, on: date | None = None, exclude: Iterable[str] = ()) -> dict[str, Any] | None:
     """The judge of ``court`` certified on ``on`` (default today), not retired and not in ``exclude``
     (e.g. judges who recused from the case), with the lightest open caseload (ties by name);

@@ -211,7 +211,7 @@ def write_growth_table(results: Path, doc: Path) -> None:
                   "slowest other measure | /analytics sections summed (last year) | `medcourt stats outcomes` process | "
                   "/analytics page p50 / p95 | every tab p50 / p95 |",
                   "| ---: | ---: | ---: | --- | --- | ---: | --- | --- | --- |"]
-        for g in sorted(sizes.values(), key=lambda size: int(size["cases"])):
+        for name, g in sorted(sizes.items(), key=lambda item: (int(item[1]["cases"]), item[1]["measured_at"])):
             after = g["outcomes"]
             outcomes = " / ".join(str(after[f"whole_by_{by}"]["median_ms"]) for by in ("month", "track", "nothing"))
             slowest_name, slowest = max(g.get("measures", {}).items(), key=lambda item: item[1]["median_ms"], default=("n/a", {"median_ms": "n/a"}))
@@ -223,7 +223,9 @@ def write_growth_table(results: Path, doc: Path) -> None:
                 figures = http.get(name)
                 return f"{figures['p50_ms']} / {figures['p95_ms']} ({figures['requests']} requests)" if figures else "not measured"
 
-            lines.append(f"| {g['cases']:,} | {g['stat_outcomes_rows']:,} + {g['stat_sections_rows']:,} | "
+            # A label other than the docket's size names a run of its own (e.g. before and after a change).
+            run = "" if name == str(g["cases"]) or name.isdigit() else f" ({name})"
+            lines.append(f"| {g['cases']:,}{run} | {g['stat_outcomes_rows']:,} + {g['stat_sections_rows']:,} | "
                          f"{g['load_average_before'][0]:.1f} / {g.get('load_average_after', [float('nan')])[0]:.1f} | "
                          f"{outcomes} | {slowest['median_ms']} ({slowest_name}) | {sections} | "
                          f"{cli['stats_outcomes_by_track_process']['median_ms']} (Python alone {cli['python_and_imports_alone']['median_ms']}) | "

@@ -50,7 +50,7 @@ def breakdown_choices(allowed: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def _judges() -> list[dict[str, Any]]:
     with services().read() as conn:
-        return queries.list_judges(conn)
+        return queries.judge_choices(conn)
 
 
 def _form_context(query: StatsQuery | None, args: Any, *, public: bool, allowed_by: tuple[str, ...], judges: list[dict[str, Any]]) -> dict[str, Any]:
@@ -80,15 +80,16 @@ def dashboard() -> Any:
     tab = request.args.get("section") or sections.OVERVIEW
     if tab not in sections.TABS:
         abort(404)
-    judges = _judges()
     notes: list[str] = []
-    try:
-        query = parse(request.args, "outcomes", today=clock.today(), default_by="track")
-        validate(query, _known_judges(judges))
-    except QueryError as error:
-        context = _form_context(None, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
-        return render_template("analytics/dashboard.html", error=error, sections=[], notes=notes, tabs=[], tab=tab, **context), 400
+    # One connection for the judges (the form's choice) and every section of the tab.
     with services().read() as conn:
+        judges = queries.judge_choices(conn)
+        try:
+            query = parse(request.args, "outcomes", today=clock.today(), default_by="track")
+            validate(query, _known_judges(judges))
+        except QueryError as error:
+            context = _form_context(None, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
+            return render_template("analytics/dashboard.html", error=error, sections=[], notes=notes, tabs=[], tab=tab, **context), 400
         built = [build(conn, query) for build in sections.TABS[tab]]
     context = _form_context(query, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
     return render_template("analytics/dashboard.html", error=None, sections=built, notes=notes, measures=MEASURE_NAMES, tabs=_tabs(query, tab),
