@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0010_statistics_indexes"
-down_revision: str | None = "0008_statistics_sections"
+down_revision: str | None = "0009_scale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
