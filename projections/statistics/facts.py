@@ -19,28 +19,32 @@ from sqlalchemy import BigInteger, ColumnElement, Connection, Date, Integer, cas
 from projections import tables as t
 from projections.statistics.core import ALL, TIME_BREAKDOWNS, UNASSIGNED, Filters, _key_value, grain_of, split_period
 
-S = t.stat_sections.c
-SECTION_KEYS: dict[str, ColumnElement[Any]] = {
-    "track": S.track, "court": S.court, "specialty": S.specialty, "judge": S.judge_id, "finding": S.finding, "expert": S.actor, "mediator": S.actor,
-}
-PER_ACTOR = ("expert", "mediator")
+
+@dataclass(frozen=True)
+class FactGrains:
+    """A fact table kept at several grains: which column answers each breakdown and filter, and how a
+    group's key reads. Outcomes (``stat_outcomes``) and the other sections (``stat_sections``) share it."""
+
+    facts: Any  # the table's columns (``Table.c``)
+    keys: dict[str, ColumnElement[Any]]
+    dimensions: tuple[str, ...]
+
+    def conditions(self, filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
+        """``filters`` on the facts (a fact's judge is the one the breakdown by judge attributes it to; "" is
+        none), at the coarsest grain that keeps the dimensions the query needs."""
+        grain = [self.facts.grain == grain_of(by, filters, self.keys, self.dimensions)]
+        return grain + [self.keys[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
+
+    def key_columns(self, by: str | None) -> list[ColumnElement[Any]]:
+        if by == "year":
+            return [extract("year", self.facts.day)]
+        if by == "month":
+            return [extract("year", self.facts.day), extract("month", self.facts.day)]
+        return [] if by is None else [self.keys[by]]
 
 
-def _conditions(filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
-    """``filters`` on the facts ("" is no judge), at the grain that keeps what the query needs."""
-    grain = [S.grain == grain_of(by, filters, SECTION_KEYS, t.SECTION_DIMENSIONS)]
-    return grain + [SECTION_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
-
-
-def _key_columns(by: str | None) -> list[ColumnElement[Any]]:
-    if by == "year":
-        return [extract("year", S.day)]
-    if by == "month":
-        return [extract("year", S.day), extract("month", S.day)]
-    return [] if by is None else [SECTION_KEYS[by]]
-
-
-def _key(by: str | None, values: Sequence[Any]) -> str:
+def group_key(by: str | None, values: Sequence[Any]) -> str:
+    """The key of a group of facts, from its key columns' values (``FactGrains.key_columns``)."""
     if by is None:
         return ALL
     if by == "year":
@@ -48,6 +52,13 @@ def _key(by: str | None, values: Sequence[Any]) -> str:
     if by == "month":
         return f"{int(values[0])}-{int(values[1]):02d}"
     return _key_value(by, values[0] or None)
+
+
+S = t.stat_sections.c
+SECTIONS = FactGrains(S, {
+    "track": S.track, "court": S.court, "specialty": S.specialty, "judge": S.judge_id, "finding": S.finding, "expert": S.actor, "mediator": S.actor,
+}, t.SECTION_DIMENSIONS)
+PER_ACTOR = ("expert", "mediator")
 
 
 def _actor_condition(by: str | None, actors: bool) -> list[ColumnElement[bool]]:
@@ -81,8 +92,8 @@ def days_to_part_end(conn: Connection, by: str, end: date, day: ColumnElement[An
 def summed(conn: Connection, kinds: Sequence[str], start: date, end: date, by: str | None, filters: Filters,
            *columns: ColumnElement[Any], actors: bool = False, where: Sequence[ColumnElement[bool]] = ()) -> list[tuple[Any, ...]]:
     """(group key, *columns, sum of n) for the facts of ``kinds`` dated in [start, end] (and ``where``)."""
-    keys = _key_columns(by)
-    where = [S.kind.in_(kinds), S.day.between(start, end), *_conditions(filters, by), *_actor_condition(by, actors), *where]
+    keys = SECTIONS.key_columns(by)
+    where = [S.kind.in_(kinds), S.day.between(start, end), *SECTIONS.conditions(filters, by), *_actor_condition(by, actors), *where]
     statement = select(*keys, *columns, func.sum(S.n)).where(*where)
     if keys or columns:
         statement = statement.group_by(*keys, *columns)
@@ -91,7 +102,7 @@ def summed(conn: Connection, kinds: Sequence[str], start: date, end: date, by: s
         values = tuple(row)
         if values[-1] is None:
             continue
-        rows.append((_key(by, values[:len(keys)]), *values[len(keys):-1], int(values[-1])))
+        rows.append((group_key(by, values[:len(keys)]), *values[len(keys):-1], int(values[-1])))
     return rows
 
 
@@ -101,9 +112,9 @@ def running(conn: Connection, kind: str, start: date, end: date, by: str | None,
     or, for a breakdown by year or month, up to the end of each part (its key): what holds "as
     of the end". Groups whose sum is zero are left out."""
     over = None if by in TIME_BREAKDOWNS else by
-    where = [S.kind == kind, S.day <= end, *_conditions(filters, over), *_actor_condition(over, actors)]
+    where = [S.kind == kind, S.day <= end, *SECTIONS.conditions(filters, over), *_actor_condition(over, actors)]
     if by not in TIME_BREAKDOWNS:
-        keys = _key_columns(by)
+        keys = SECTIONS.key_columns(by)
         statement = select(*keys, *columns, func.sum(S.n)).where(*where)
         if keys or columns:
             statement = statement.group_by(*keys, *columns)
@@ -111,7 +122,7 @@ def running(conn: Connection, kind: str, start: date, end: date, by: str | None,
         for row in conn.execute(statement):
             values = tuple(row)
             if values[-1]:
-                result.append((_key(by, values[:len(keys)]), *values[len(keys):-1], int(values[-1])))
+                result.append((group_key(by, values[:len(keys)]), *values[len(keys):-1], int(values[-1])))
         return result
     changes = conn.execute(select(S.day, *columns, func.sum(S.n)).where(*where).group_by(S.day, *columns).order_by(S.day)).all()
     totals: dict[tuple[Any, ...], int] = {}
@@ -176,6 +187,6 @@ def summaries(conn: Connection, value: ColumnElement[Any], n: ColumnElement[Any]
 def summarised(conn: Connection, kind: str, start: date, end: date, by: str | None, filters: Filters, *,
                actors: bool = False, within_of: int = 0) -> dict[str, Summary]:
     """``summaries`` of the ``value`` of the facts of ``kind`` dated in [start, end], by group key."""
-    keys = _key_columns(by)
-    where = [S.kind == kind, S.day.between(start, end), *_conditions(filters, by), *_actor_condition(by, actors)]
-    return {_key(by, values): summary for values, summary in summaries(conn, S.value, S.n, keys, where, within_of).items()}
+    keys = SECTIONS.key_columns(by)
+    where = [S.kind == kind, S.day.between(start, end), *SECTIONS.conditions(filters, by), *_actor_condition(by, actors)]
+    return {group_key(by, values): summary for values, summary in summaries(conn, S.value, S.n, keys, where, within_of).items()}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, extract, func, select
+from sqlalchemy import Connection, func, select
 
 from domain.vocabulary import DISPOSITIONS, FINDINGS, MERITS_DISPOSITIONS
 from projections import tables as t
@@ -23,10 +23,8 @@ from projections.statistics.core import (
     Filters,
     Groups,
     _judge_names,
-    _key_value,
     _span,
     check_public,
-    grain_of,
     histogram_median,
     histogram_p90,
     period_days,
@@ -34,7 +32,7 @@ from projections.statistics.core import (
     rate,
     split_period,
 )
-from projections.statistics.facts import S, running, summaries
+from projections.statistics.facts import FactGrains, S, group_key, running, summaries
 from projections.statistics.registry import OUTCOMES, PENDING
 from projections.statistics.shape import _measure
 from projections.statistics.suppression import suppress
@@ -60,40 +58,15 @@ def _outcome_group(flow: bool = True) -> dict[str, Any]:
 # Outcomes read the statistics projection's pre-aggregated rows (projections/outcome_facts.py):
 # counts by day, court, track, specialty, judge, disposition, finding and days to disposition.
 _F = t.stat_outcomes.c
-FACT_KEYS: dict[str, ColumnElement[Any]] = {"track": _F.track, "court": _F.court, "specialty": _F.specialty, "judge": _F.judge_id, "finding": _F.finding}
-
-
-def _fact_conditions(filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
-    """``filters`` on the facts (a fact's judge is the one the breakdown by judge attributes it to; "" is none),
-    at the grain that keeps the dimensions the query needs."""
-    grain = [_F.grain == grain_of(by, filters, FACT_KEYS, t.OUTCOME_DIMENSIONS)]
-    return grain + [FACT_KEYS[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
-
-
-def _fact_key_columns(by: str | None) -> list[ColumnElement[Any]]:
-    if by == "year":
-        return [extract("year", _F.day)]
-    if by == "month":
-        return [extract("year", _F.day), extract("month", _F.day)]
-    return [] if by is None else [FACT_KEYS[by]]
-
-
-def _fact_key(by: str | None, values: Sequence[Any]) -> str:
-    if by is None:
-        return ALL
-    if by == "year":
-        return f"{int(values[0])}"
-    if by == "month":
-        return f"{int(values[0])}-{int(values[1]):02d}"
-    return _key_value(by, values[0] or None)
+OUTCOME_FACTS = FactGrains(_F, {"track": _F.track, "court": _F.court, "specialty": _F.specialty, "judge": _F.judge_id, "finding": _F.finding}, t.OUTCOME_DIMENSIONS)
 
 
 def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
     flow = by != "finding"  # case flow has no finding
     groups: Groups = defaultdict(lambda: _outcome_group(flow))
-    key_columns = _fact_key_columns(by)
+    key_columns = OUTCOME_FACTS.key_columns(by)
     kinds = ["ruling", *(["filed", "reopened"] if flow else [])]
-    in_period = [_F.day.between(start, end), *_fact_conditions(filters, by)]
+    in_period = [_F.day.between(start, end), *OUTCOME_FACTS.conditions(filters, by)]
     statement = (
         select(*key_columns, _F.kind, _F.disposition, _F.finding, func.sum(_F.n))
         .where(_F.kind.in_(kinds), *in_period)
@@ -101,7 +74,7 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
     )
     for row in conn.execute(statement):
         values = tuple(row)
-        key = _fact_key(by, values[:len(key_columns)])
+        key = group_key(by, values[:len(key_columns)])
         kind, disposition, finding, n = values[len(key_columns):]
         n = int(n)
         group = groups[key]
@@ -120,7 +93,7 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
             groups[key]["pending_at_end"] += n
     # Time to disposition: exact order statistics of the first rulings' days, ranked in the database.
     for values, summary in summaries(conn, _F.days, _F.n, key_columns, [_F.kind == "first", *in_period], WITHIN_DAYS).items():
-        group = groups[_fact_key(by, values)]
+        group = groups[group_key(by, values)]
         group.update(first_rulings=summary.count, median_days_to_disposition=summary.median, p90_days_to_disposition=summary.p90,
                      first_rulings_within_60_days=summary.within)
     for key, group in groups.items():
@@ -138,11 +111,11 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
 def _pending_counts(conn: Connection, start: date, end: date, by: str | None, filters: Filters) -> list[tuple[str, int]]:
     """(group key, cases pending at the end of the period), or at the end of each part of a breakdown by
     year or month: the sums of the pending changes dated up to then (groups with none pending left out)."""
-    pending = [_F.kind == "pending", _F.day <= end, *_fact_conditions(filters, None if by in TIME_BREAKDOWNS else by)]
+    pending = [_F.kind == "pending", _F.day <= end, *OUTCOME_FACTS.conditions(filters, None if by in TIME_BREAKDOWNS else by)]
     if by not in TIME_BREAKDOWNS:
-        key_columns = _fact_key_columns(by)
+        key_columns = OUTCOME_FACTS.key_columns(by)
         rows = conn.execute(select(*key_columns, func.sum(_F.n)).where(*pending).group_by(*key_columns))
-        counts = [(_fact_key(by, tuple(row)[:-1]), int(tuple(row)[-1] or 0)) for row in rows]
+        counts = [(group_key(by, tuple(row)[:-1]), int(tuple(row)[-1] or 0)) for row in rows]
         return [(key, n) for key, n in counts if n]
     changes = conn.execute(select(_F.day, func.sum(_F.n)).where(*pending).group_by(_F.day).order_by(_F.day)).all()
     result = []
@@ -160,7 +133,7 @@ def pending_at(conn: Connection, days: Sequence[date], filters: Filters = NO_FIL
     statistics projection's pending changes (+1 when a case becomes pending, -1 when it stops)."""
     if not days:
         return {}
-    pending = [_F.kind == "pending", _F.day <= max(days), *_fact_conditions(filters, None)]
+    pending = [_F.kind == "pending", _F.day <= max(days), *OUTCOME_FACTS.conditions(filters, None)]
     changes = conn.execute(select(_F.day, func.sum(_F.n)).where(*pending).group_by(_F.day).order_by(_F.day)).all()
     result: dict[date, int] = {}
     running = index = 0
