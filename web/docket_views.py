@@ -163,13 +163,14 @@ def case(docket_number: str) -> Any:
     if found.docket_number != docket_number:
         return redirect(url_for("docket.case", docket_number=found.docket_number), code=301)
     views = services().accounts.sealed_views(found.docket_number) if current_user.role == "admin" else []
+    shown = CaseView.of(found)
     rulebook = None
     try:
-        rulebook = services().docket.rulebook_on(found.ruling["decided_on"]) if found.ruling else None
+        rulebook = services().docket.rulebook_on(shown.ruling.decided_on) if shown.ruling else None
     except DomainError:
         rulebook = None
     return render_template(
-        "docket/case.html", case=found, sealed_views=views, now=clock.now(), today=clock.today(),
+        "docket/case.html", case=shown, sealed_views=views, now=clock.now(), today=clock.today(),
         appeal_deadline=found.appeal_deadline(rulebook) if rulebook else None, assigned_judge=is_assigned_judge(found),
     )
 
@@ -240,14 +241,15 @@ RECUSE_FIELDS = {"reason", "expected_version"}
 
 def _judge_page(found: Case, assign: FormState, recuse: FormState, status: int = 200) -> tuple[str, int]:
     today = clock.today()
-    exclude = [*found.recused_judges, *([found.judge_id] if found.judge_id else [])]
+    shown = CaseView.of(found)
+    exclude = [*shown.recused_judges, *([shown.judge_id] if shown.judge_id else [])]
     with services().read() as conn:
-        suggestion = queries.suggest_judge(conn, found.court, on=today, exclude=exclude)
-        candidates = [j for j in queries.list_judges(conn, court=found.court, on=today) if j["certified"] and j["judge_id"] not in exclude]
+        suggestion = queries.suggest_judge(conn, shown.court, on=today, exclude=exclude)
+        candidates = [j for j in queries.list_judges(conn, court=shown.court, on=today) if j["certified"] and j["judge_id"] not in exclude]
     if suggestion and not assign.get("judge_id"):
         assign.values["judge_id"] = suggestion["judge_id"]
     return render_template(
-        "docket/judge.html", case=found, assign=assign, recuse=recuse, suggestion=suggestion, candidates=candidates, today=today,
+        "docket/judge.html", case=shown, assign=assign, recuse=recuse, suggestion=suggestion, candidates=candidates, today=today,
     ), status
 
 
@@ -485,13 +487,14 @@ def _appeals_page(found: Case, forms: dict[str, FormState], status: int = 200) -
     forms.setdefault("decide", fresh(found, decided_on=today))
     forms.setdefault("force", fresh(found))
     forms.setdefault("reopen", fresh(found, reopened_on=today))
+    shown = CaseView.of(found)
     deadline = None
-    if found.ruling:
+    if shown.ruling:
         try:
-            deadline = found.appeal_deadline(services().docket.rulebook_on(found.ruling["decided_on"]))
+            deadline = found.appeal_deadline(services().docket.rulebook_on(shown.ruling.decided_on))
         except DomainError:
             deadline = None
-    return render_template("docket/appeals.html", case=found, forms=forms, deadline=deadline), status
+    return render_template("docket/appeals.html", case=shown, forms=forms, deadline=deadline), status
 
 
 @bp.get("/cases/<docket_number>/appeals")
