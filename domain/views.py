@@ -29,6 +29,7 @@ class PartyView:
     id: str | None = None  # a respondent's id in the case (R2, R6 name them by it)
     certificate_no: str | None = None
     bin: str | None = None
+    organization_bin: str | None = None  # a specialist's employer, when named
     relation: str | None = None  # the claimant's: patient, relative...
     represents: str | None = None  # a representative's client
 
@@ -36,7 +37,7 @@ class PartyView:
     def of(cls, party: Mapping[str, Any]) -> PartyView:
         return cls(
             name=str(party.get("name") or ""), kind=party.get("kind"), id=party.get("id"), certificate_no=party.get("certificate_no"),
-            bin=party.get("bin"), relation=party.get("relation"), represents=party.get("represents"),
+            bin=party.get("bin"), organization_bin=party.get("organization_bin"), relation=party.get("relation"), represents=party.get("represents"),
         )
 
 
@@ -94,6 +95,7 @@ class HearingView:
     reschedulings: int
     version: int
     minutes_summary: str | None = None
+    held_version: int | None = None  # the entry that recorded the hearing held
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ class RulingView:
             ruling_id=ruling["ruling_id"], decided_on=ruling["decided_on"], judge_id=ruling.get("judge_id"), disposition=ruling["disposition"],
             finding=ruling.get("finding"), harm_found=ruling.get("harm_found"), liable_respondents=tuple(ruling.get("liable_respondents") or ()),
             sanctions=tuple(SanctionView(**s) for s in ruling.get("sanctions") or ()),
-            compensation=MappingProxyType(dict(ruling.get("compensation") or {})), contributory_fault_pct=ruling.get("contributory_fault_pct") or Decimal(0),
+            compensation=MappingProxyType(dict(ruling.get("compensation") or {})), contributory_fault_pct=ruling.get("contributory_fault_pct", Decimal(0)),
             payable=MappingProxyType(dict(ruling.get("payable") or {})), insurer_compensation=ruling.get("insurer_compensation"),
             reasoning=ruling.get("reasoning") or "", recommendation=ruling.get("recommendation") or "",
             transferred_to_track=ruling.get("transferred_to_track"),
@@ -233,7 +235,7 @@ class CaseView:
                 HearingView(
                     id=h["id"], starts_at=h["starts_at"], first_starts_at=h["first_starts_at"], duration_minutes=h["duration_minutes"],
                     courtroom=h["courtroom"], purpose=h["purpose"], status=h["status"], reschedulings=h["reschedulings"],
-                    version=h["version"], minutes_summary=h.get("minutes_summary"),
+                    version=h["version"], minutes_summary=h.get("minutes_summary"), held_version=h.get("held_version"),
                 )
                 for h in case.hearings.values()
             ),
