@@ -146,9 +146,10 @@ def _blocking(found: Any, draft: dict[str, Any]) -> list[str]:
 def _render_ruling(found: Any, form: FormState, blocking: list[str] | None, checked: bool, status: int = 200) -> tuple[str, int]:
     from web.acts import act_context
 
-    decided = found.ruling is not None and found.status != "pending"
+    shown = CaseView.of(found)
+    decided = shown.ruling is not None and shown.status != "pending"
     return render_template(
-        "judge/ruling.html", case=found, f=form, blocking=blocking, checked=checked, sanction_rows=SANCTION_ROWS,
+        "judge/ruling.html", case=shown, f=form, blocking=blocking, checked=checked, sanction_rows=SANCTION_ROWS,
         **(act_context(found) if decided else {}),
     ), status
 
