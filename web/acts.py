@@ -187,5 +187,5 @@ def sheet(docket_number: str) -> Any:
         suffix = f"-{built.as_of.isoformat()}" if built.as_of else ""
         return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{found.docket_number}-sheet{suffix}.pdf"'})
     status = 422 if problems else 200
-    return render_template("judge/sheet.html", case=found, sheet=built, as_of=as_of_text, problems=problems, today=clock.today()), status
+    return render_template("judge/sheet.html", case=CaseView.of(found), sheet=built, as_of=as_of_text, problems=problems, today=clock.today()), status
 

@@ -187,14 +187,14 @@ def new_document(docket_number: str) -> Any:
     limit_mb = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
     if request.method == "GET":
         form = fresh(found, received_on=clock.today().isoformat())
-        return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb)
+        return render_template("docket/new_document.html", case=CaseView.of(found), f=form, limit_mb=limit_mb)
     try:
         form = posted(DOCUMENT_FIELDS)
         upload = request.files.get("file")
     except RequestEntityTooLarge:
         form = FormState(fields=DOCUMENT_FIELDS)
         form.add("file", _("The file is larger than the limit of %(mb)d MB.", mb=limit_mb))
-        return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb), 413
+        return render_template("docket/new_document.html", case=CaseView.of(found), f=form, limit_mb=limit_mb), 413
     extra = {"upload": (upload.stream, upload.filename)} if upload is not None and upload.filename else {}
 
     def has_file(_data: dict[str, Any]) -> None:
@@ -206,7 +206,7 @@ def new_document(docket_number: str) -> Any:
         return response
     if upload is not None and upload.filename:
         form.add("file", _("Choose the file again: a browser does not keep it after a refused submission."))
-    return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb), status
+    return render_template("docket/new_document.html", case=CaseView.of(found), f=form, limit_mb=limit_mb), status
 
 
 @bp.get("/cases/<docket_number>/documents/<document_id>")
@@ -296,10 +296,10 @@ def new_hearing(docket_number: str) -> Any:
     if request.method == "GET":
         tomorrow = clock.today() + timedelta(days=1)
         form = fresh(found, date=tomorrow.isoformat(), time="10:00", duration_minutes=60)
-        return render_template("docket/new_hearing.html", case=found, f=form)
+        return render_template("docket/new_hearing.html", case=CaseView.of(found), f=form)
     form = posted(HEARING_FIELDS)
     response, status = submit(found, form, "schedule_hearing", success=_("The hearing was scheduled."), aliases={"starts_at": "date", "judge": "date"})
-    return response or (render_template("docket/new_hearing.html", case=found, f=form), status)
+    return response or (render_template("docket/new_hearing.html", case=CaseView.of(found), f=form), status)
 
 
 def _hearing_page(found: Case, hearing_id: str, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
@@ -382,13 +382,13 @@ def new_examination(docket_number: str) -> Any:
     experts = _experts_for(found)
     if request.method == "GET":
         form = fresh(found, kind="forensic_medical", due_on=(clock.today() + timedelta(days=30)).isoformat())
-        return render_template("docket/new_examination.html", case=found, f=form, experts=experts)
+        return render_template("docket/new_examination.html", case=CaseView.of(found), f=form, experts=experts)
     form = posted(EXAMINATION_FIELDS)
     response, status = submit(
         found, form, "order_examination",
         success=_("The examination was ordered."), aliases={"experts": "expert_ids", "judge": "kind", "questions": "questions"},
     )
-    return response or (render_template("docket/new_examination.html", case=found, f=form, experts=experts), status)
+    return response or (render_template("docket/new_examination.html", case=CaseView.of(found), f=form, experts=experts), status)
 
 
 def _examination_page(found: Case, examination_id: str, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
@@ -559,7 +559,7 @@ def reopen_case(docket_number: str) -> Any:
 def new_correction(docket_number: str) -> Any:
     found = visible_case(docket_number, "corrections/new")
     entries = [r for r in services().docket.case_history(found.docket_number) if r["type"] in CORRECTABLE]
-    context = {"case": found, "entries": entries, "correctable": CORRECTABLE}
+    context = {"case": CaseView.of(found), "entries": entries, "correctable": CORRECTABLE}
     if request.method == "GET":
         version = request.args.get("version", "")
         return render_template("docket/new_correction.html", f=fresh(found, corrects_version=version), **context)
@@ -577,7 +577,7 @@ def new_correction(docket_number: str) -> Any:
 def _seal_page(found: Case, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
     forms.setdefault("seal", fresh(found))
     forms.setdefault("unseal", fresh(found))
-    return render_template("docket/seal.html", case=found, forms=forms), status
+    return render_template("docket/seal.html", case=CaseView.of(found), forms=forms), status
 
 
 @bp.get("/cases/<docket_number>/seal")

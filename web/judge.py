@@ -87,7 +87,7 @@ def history(docket_number: str) -> Any:
 
     names = names_for(records)  # people by name, never by id
     return render_template(
-        "judge/history.html", case=found, records=list(reversed(shown)), kinds=kinds, chosen_kinds=chosen_kinds,
+        "judge/history.html", case=CaseView.of(found), records=list(reversed(shown)), kinds=kinds, chosen_kinds=chosen_kinds,
         as_of=as_of_text, state=state, facts=case_facts(CaseView.of(state)) if state else None, problems=problems, corrected=corrected,
         details=lambda record: event_details(record, names), who=names.user, today=clock.today(),
     ), status
@@ -125,7 +125,7 @@ def compare(docket_number: str) -> Any:
     (from_text, before), (to_text, after) = sides
     rows = diff(CaseView.of(before) if before else None, CaseView.of(after) if after else None) if (before or after) else []
     status = 422 if problems and not rows else 200
-    return render_template("judge/diff.html", case=found, rows=rows, from_text=from_text, to_text=to_text, problems=problems, before=before, after=after), status
+    return render_template("judge/diff.html", case=CaseView.of(found), rows=rows, from_text=from_text, to_text=to_text, problems=problems, before=before, after=after), status
 
 
 # --- the ruling -------------------------------------------------------------------------------------------------
