@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ class PartyView:
     id: str | None = None  # a respondent's id in the case (R2, R6 name them by it)
     certificate_no: str | None = None
     bin: str | None = None
+    organization_bin: str | None = None  # a specialist's employer, when named
     relation: str | None = None  # the claimant's: patient, relative...
     represents: str | None = None  # a representative's client
 
@@ -35,7 +37,7 @@ class PartyView:
     def of(cls, party: Mapping[str, Any]) -> PartyView:
         return cls(
             name=str(party.get("name") or ""), kind=party.get("kind"), id=party.get("id"), certificate_no=party.get("certificate_no"),
-            bin=party.get("bin"), relation=party.get("relation"), represents=party.get("represents"),
+            bin=party.get("bin"), organization_bin=party.get("organization_bin"), relation=party.get("relation"), represents=party.get("represents"),
         )
 
 
@@ -93,6 +95,7 @@ class HearingView:
     reschedulings: int
     version: int
     minutes_summary: str | None = None
+    held_version: int | None = None  # the entry that recorded the hearing held
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,71 @@ class MediationView:
     due_on: date
     outcome: str | None  # None while open
     concluded_on: date | None
+
+
+@dataclass(frozen=True)
+class SanctionView:
+    respondent_id: str
+    kind: str
+    amount_mci: Decimal | None = None
+    amount_kzt: Decimal | None = None  # a fine's value in KZT at the incident date's MCI (R4)
+    months: int | None = None
+
+
+@dataclass(frozen=True)
+class RulingView:
+    ruling_id: str
+    decided_on: date
+    judge_id: str | None
+    disposition: str
+    finding: str | None
+    harm_found: str | None
+    liable_respondents: tuple[str, ...]
+    sanctions: tuple[SanctionView, ...]
+    compensation: Mapping[str, Decimal]
+    contributory_fault_pct: Decimal
+    payable: Mapping[str, Decimal]
+    insurer_compensation: Decimal | None
+    reasoning: str
+    recommendation: str
+    transferred_to_track: str | None
+
+    @classmethod
+    def of(cls, ruling: Mapping[str, Any]) -> RulingView:
+        return cls(
+            ruling_id=ruling["ruling_id"], decided_on=ruling["decided_on"], judge_id=ruling.get("judge_id"), disposition=ruling["disposition"],
+            finding=ruling.get("finding"), harm_found=ruling.get("harm_found"), liable_respondents=tuple(ruling.get("liable_respondents") or ()),
+            sanctions=tuple(SanctionView(**s) for s in ruling.get("sanctions") or ()),
+            compensation=MappingProxyType(dict(ruling.get("compensation") or {})), contributory_fault_pct=ruling.get("contributory_fault_pct", Decimal(0)),
+            payable=MappingProxyType(dict(ruling.get("payable") or {})), insurer_compensation=ruling.get("insurer_compensation"),
+            reasoning=ruling.get("reasoning") or "", recommendation=ruling.get("recommendation") or "",
+            transferred_to_track=ruling.get("transferred_to_track"),
+        )
+
+
+@dataclass(frozen=True)
+class AppealView:
+    id: str
+    filed_on: date
+    appellant: str
+    outcome: str | None  # None while pending
+    decided_on: date | None
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """A docket entry corrected: which entry (by version), what changed, and why."""
+
+    corrects_version: int
+    entry_type: str
+    reason: str
+    corrections: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ReopeningView:
+    reopened_on: date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -120,7 +188,7 @@ class CaseView:
     respondents: tuple[PartyView, ...]
     authority: PartyView | None
     representatives: tuple[PartyView, ...]
-    claimed: Mapping[str, Any]
+    claimed: Mapping[str, Decimal]
     summary: str
     status: str
     judge_id: str | None
@@ -134,7 +202,12 @@ class CaseView:
     examinations: tuple[ExaminationView, ...]
     hearings: tuple[HearingView, ...]
     mediations: tuple[MediationView, ...]
-    ruling: Mapping[str, Any] | None
+    ruling: RulingView | None
+    rulings_count: int = 0
+    appeals: tuple[AppealView, ...] = ()
+    reopenings: tuple[ReopeningView, ...] = ()
+    corrections: tuple[CorrectionView, ...] = ()
+    recused_judges: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, case: Case) -> CaseView:
@@ -162,12 +235,22 @@ class CaseView:
                 HearingView(
                     id=h["id"], starts_at=h["starts_at"], first_starts_at=h["first_starts_at"], duration_minutes=h["duration_minutes"],
                     courtroom=h["courtroom"], purpose=h["purpose"], status=h["status"], reschedulings=h["reschedulings"],
-                    version=h["version"], minutes_summary=h.get("minutes_summary"),
+                    version=h["version"], minutes_summary=h.get("minutes_summary"), held_version=h.get("held_version"),
                 )
                 for h in case.hearings.values()
             ),
             mediations=tuple(MediationView(**m) for m in case.mediations),
-            ruling=MappingProxyType(dict(case.ruling)) if case.ruling is not None else None,
+            ruling=RulingView.of(case.ruling) if case.ruling is not None else None, rulings_count=case.rulings_count,
+            appeals=tuple(AppealView(**a) for a in case.appeals.values()),
+            reopenings=tuple(ReopeningView(**r) for r in case.reopenings),
+            corrections=tuple(
+                CorrectionView(
+                    corrects_version=c["corrects_version"], entry_type=c["entry_type"], reason=c["reason"],
+                    corrections=MappingProxyType(dict(c["corrections"])),
+                )
+                for c in case.corrections
+            ),
+            recused_judges=tuple(case.recused_judges),
         )
 
     def document(self, document_id: str) -> DocumentView | None:
@@ -178,6 +261,12 @@ class CaseView:
 
     def hearing(self, hearing_id: str) -> HearingView | None:
         return next((h for h in self.hearings if h.id == hearing_id), None)
+
+    def appeal(self, appeal_id: str) -> AppealView | None:
+        return next((a for a in self.appeals if a.id == appeal_id), None)
+
+    def pending_appeal(self) -> AppealView | None:
+        return next((a for a in self.appeals if a.outcome is None), None)
 
     def open_mediation(self) -> MediationView | None:
         return next((m for m in self.mediations if m.outcome is None), None)

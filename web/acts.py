@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from domain import clock
 from domain.errors import DomainError
+from domain.views import CaseView
 from projections import acts
 from projections.act_wording import LANGUAGES
 from projections.sheet import Names, Sheet, docket_sheet
@@ -73,7 +74,8 @@ def act_rows(case: Case) -> list[dict[str, Any]]:
 
 def act_context(case: Case) -> dict[str, Any]:
     """What the ruling page shows once the case is decided: its acts and the judge's certificate."""
-    judge_id = (case.ruling or {}).get("judge_id") or case.judge_id
+    shown = CaseView.of(case)
+    judge_id = (shown.ruling.judge_id if shown.ruling else None) or shown.judge_id
     return {
         "acts": act_rows(case),
         "certificate": certificates().certificate(judge_id) if judge_id else None,
@@ -185,5 +187,5 @@ def sheet(docket_number: str) -> Any:
         suffix = f"-{built.as_of.isoformat()}" if built.as_of else ""
         return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{found.docket_number}-sheet{suffix}.pdf"'})
     status = 422 if problems else 200
-    return render_template("judge/sheet.html", case=found, sheet=built, as_of=as_of_text, problems=problems, today=clock.today()), status
+    return render_template("judge/sheet.html", case=CaseView.of(found), sheet=built, as_of=as_of_text, problems=problems, today=clock.today()), status
 

@@ -17,7 +17,7 @@ from web.i18n import fmt_date, fmt_datetime, fmt_money, label
 if TYPE_CHECKING:
     from flask_babel import LazyString
 
-    from domain.case import Case
+    from domain.views import CaseView
     from projections.sheet import Names
 
 
@@ -28,7 +28,7 @@ class Fact:
     value: str
 
 
-def case_facts(case: Case) -> list[Fact]:  # noqa: C901 - one block per part of the case
+def case_facts(case: CaseView) -> list[Fact]:  # noqa: C901 - one block per part of the case
     facts: list[Fact] = []
 
     def add(key: str, text: str, value: Any) -> None:
@@ -42,37 +42,37 @@ def case_facts(case: Case) -> list[Fact]:  # noqa: C901 - one block per part of 
     add("received_on", _("Received on"), fmt_date(case.received_on))
     add("incident_date", _("Incident date"), fmt_date(case.incident_date))
     add("alleged_harm", _("Alleged harm"), label("harm", case.alleged_harm))
-    add("claimant", _("Claimant"), f"{case.claimant['name']} ({label('relation', case.claimant.get('relation'))})")
+    add("claimant", _("Claimant"), f"{case.claimant.name} ({label('relation', case.claimant.relation)})")
     for respondent in case.respondents:
-        ident = respondent.get("certificate_no") or respondent.get("bin")
-        add(f"respondent.{respondent['id']}", _("Respondent %(id)s", id=respondent["id"]), f"{respondent['name']} ({label('respondent_kind', respondent['kind'])}, {ident})")
+        ident = respondent.certificate_no or respondent.bin
+        add(f"respondent.{respondent.id}", _("Respondent %(id)s", id=respondent.id), f"{respondent.name} ({label('respondent_kind', respondent.kind)}, {ident})")
     if case.authority:
-        add("authority", _("Authority"), f"{label('authority', case.authority['kind'])}: {case.authority['name']}")
+        add("authority", _("Authority"), f"{label('authority', case.authority.kind)}: {case.authority.name}")
     for head, amount in case.claimed.items():
         add(f"claimed.{head}", _("Claimed: %(head)s", head=label("head", head)), fmt_money(amount))
     add("summary", _("Summary"), case.summary)
     add("judge", _("Judge"), case.judge_name)
-    for document in case.documents.values():
-        add(f"document.{document['id']}", _("Document %(id)s", id=document["id"]), f"{label('document_kind', document['kind'])}: {document['title']} ({fmt_date(document['received_on'])})")
-    for examination in case.examinations.values():
-        text = f"{label('examination_kind', examination['kind'])}, {_('due')} {fmt_date(examination['due_on'])}: {label('examination_status', examination['status'])}"
-        report = examination.get("report")
+    for document in case.documents:
+        add(f"document.{document.id}", _("Document %(id)s", id=document.id), f"{label('document_kind', document.kind)}: {document.title} ({fmt_date(document.received_on)})")
+    for examination in case.examinations:
+        text = f"{label('examination_kind', examination.kind)}, {_('due')} {fmt_date(examination.due_on)}: {label('examination_status', examination.status)}"
+        report = examination.report
         if report:
-            text += "; " + _("standard of care met: %(soc)s, causation: %(causation)s, harm: %(harm)s", soc=label("answer", report["standard_of_care_met"]), causation=label("answer", report["causation"]), harm=label("harm", report["harm_found"]))
-        add(f"examination.{examination['id']}", _("Examination %(id)s", id=examination["id"]), text)
-    for hearing in case.hearings.values():
-        add(f"hearing.{hearing['id']}", _("Hearing %(id)s", id=hearing["id"]), f"{fmt_datetime(hearing['starts_at'])}, {_('courtroom')} {hearing['courtroom']}: {label('hearing_status', hearing['status'])}")
+            text += "; " + _("standard of care met: %(soc)s, causation: %(causation)s, harm: %(harm)s", soc=label("answer", report.standard_of_care_met), causation=label("answer", report.causation), harm=label("harm", report.harm_found))
+        add(f"examination.{examination.id}", _("Examination %(id)s", id=examination.id), text)
+    for hearing in case.hearings:
+        add(f"hearing.{hearing.id}", _("Hearing %(id)s", id=hearing.id), f"{fmt_datetime(hearing.starts_at)}, {_('courtroom')} {hearing.courtroom}: {label('hearing_status', hearing.status)}")
     for mediation in case.mediations:
-        add(f"mediation.{mediation['id']}", _("Mediation %(id)s", id=mediation["id"]), f"{mediation['mediator_name']}: {label('mediation_outcome', mediation['outcome']) if mediation['outcome'] else _('open')}")
+        add(f"mediation.{mediation.id}", _("Mediation %(id)s", id=mediation.id), f"{mediation.mediator_name}: {label('mediation_outcome', mediation.outcome) if mediation.outcome else _('open')}")
     if case.ruling:
         ruling = case.ruling
-        add("ruling.disposition", _("Ruling"), f"{label('disposition', ruling['disposition'])} ({fmt_date(ruling['decided_on'])})")
-        add("ruling.finding", _("Finding"), label("finding", ruling.get("finding")))
-        add("ruling.harm_found", _("Harm found"), label("harm", ruling.get("harm_found")))
-        for head, amount in (ruling.get("payable") or {}).items():
+        add("ruling.disposition", _("Ruling"), f"{label('disposition', ruling.disposition)} ({fmt_date(ruling.decided_on)})")
+        add("ruling.finding", _("Finding"), label("finding", ruling.finding))
+        add("ruling.harm_found", _("Harm found"), label("harm", ruling.harm_found))
+        for head, amount in ruling.payable.items():
             add(f"ruling.payable.{head}", _("Payable: %(head)s", head=label("head", head)), fmt_money(amount))
-    for appeal in case.appeals.values():
-        add(f"appeal.{appeal['id']}", _("Appeal %(id)s", id=appeal["id"]), f"{appeal['appellant']} ({fmt_date(appeal['filed_on'])}): {label('appeal_outcome', appeal['outcome']) if appeal['outcome'] else _('pending')}")
+    for appeal in case.appeals:
+        add(f"appeal.{appeal.id}", _("Appeal %(id)s", id=appeal.id), f"{appeal.appellant} ({fmt_date(appeal.filed_on)}): {label('appeal_outcome', appeal.outcome) if appeal.outcome else _('pending')}")
     if case.in_force_on:
         add("in_force_on", _("In legal force since"), fmt_date(case.in_force_on))
     return facts
@@ -89,7 +89,7 @@ class DiffRow:
         return self.before != self.after
 
 
-def diff(before: Case | None, after: Case | None) -> list[DiffRow]:
+def diff(before: CaseView | None, after: CaseView | None) -> list[DiffRow]:
     """Facts of two states side by side, in the order of the later one (then any that disappeared)."""
     left = {f.key: f for f in case_facts(before)} if before else {}
     right = {f.key: f for f in case_facts(after)} if after else {}

@@ -163,13 +163,14 @@ def case(docket_number: str) -> Any:
     if found.docket_number != docket_number:
         return redirect(url_for("docket.case", docket_number=found.docket_number), code=301)
     views = services().accounts.sealed_views(found.docket_number) if current_user.role == "admin" else []
+    shown = CaseView.of(found)
     rulebook = None
     try:
-        rulebook = services().docket.rulebook_on(found.ruling["decided_on"]) if found.ruling else None
+        rulebook = services().docket.rulebook_on(shown.ruling.decided_on) if shown.ruling else None
     except DomainError:
         rulebook = None
     return render_template(
-        "docket/case.html", case=found, sealed_views=views, now=clock.now(), today=clock.today(),
+        "docket/case.html", case=shown, sealed_views=views, now=clock.now(), today=clock.today(),
         appeal_deadline=found.appeal_deadline(rulebook) if rulebook else None, assigned_judge=is_assigned_judge(found),
     )
 
@@ -186,14 +187,14 @@ def new_document(docket_number: str) -> Any:
     limit_mb = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
     if request.method == "GET":
         form = fresh(found, received_on=clock.today().isoformat())
-        return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb)
+        return render_template("docket/new_document.html", case=CaseView.of(found), f=form, limit_mb=limit_mb)
     try:
         form = posted(DOCUMENT_FIELDS)
         upload = request.files.get("file")
     except RequestEntityTooLarge:
         form = FormState(fields=DOCUMENT_FIELDS)
         form.add("file", _("The file is larger than the limit of %(mb)d MB.", mb=limit_mb))
-        return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb), 413
+        return render_template("docket/new_document.html", case=CaseView.of(found), f=form, limit_mb=limit_mb), 413
     extra = {"upload": (upload.stream, upload.filename)} if upload is not None and upload.filename else {}
 
     def has_file(_data: dict[str, Any]) -> None:
@@ -205,7 +206,7 @@ def new_document(docket_number: str) -> Any:
         return response
     if upload is not None and upload.filename:
         form.add("file", _("Choose the file again: a browser does not keep it after a refused submission."))
-    return render_template("docket/new_document.html", case=found, f=form, limit_mb=limit_mb), status
+    return render_template("docket/new_document.html", case=CaseView.of(found), f=form, limit_mb=limit_mb), status
 
 
 @bp.get("/cases/<docket_number>/documents/<document_id>")
@@ -240,14 +241,15 @@ RECUSE_FIELDS = {"reason", "expected_version"}
 
 def _judge_page(found: Case, assign: FormState, recuse: FormState, status: int = 200) -> tuple[str, int]:
     today = clock.today()
-    exclude = [*found.recused_judges, *([found.judge_id] if found.judge_id else [])]
+    shown = CaseView.of(found)
+    exclude = [*shown.recused_judges, *([shown.judge_id] if shown.judge_id else [])]
     with services().read() as conn:
-        suggestion = queries.suggest_judge(conn, found.court, on=today, exclude=exclude)
-        candidates = [j for j in queries.list_judges(conn, court=found.court, on=today) if j["certified"] and j["judge_id"] not in exclude]
+        suggestion = queries.suggest_judge(conn, shown.court, on=today, exclude=exclude)
+        candidates = [j for j in queries.list_judges(conn, court=shown.court, on=today) if j["certified"] and j["judge_id"] not in exclude]
     if suggestion and not assign.get("judge_id"):
         assign.values["judge_id"] = suggestion["judge_id"]
     return render_template(
-        "docket/judge.html", case=found, assign=assign, recuse=recuse, suggestion=suggestion, candidates=candidates, today=today,
+        "docket/judge.html", case=shown, assign=assign, recuse=recuse, suggestion=suggestion, candidates=candidates, today=today,
     ), status
 
 
@@ -294,10 +296,10 @@ def new_hearing(docket_number: str) -> Any:
     if request.method == "GET":
         tomorrow = clock.today() + timedelta(days=1)
         form = fresh(found, date=tomorrow.isoformat(), time="10:00", duration_minutes=60)
-        return render_template("docket/new_hearing.html", case=found, f=form)
+        return render_template("docket/new_hearing.html", case=CaseView.of(found), f=form)
     form = posted(HEARING_FIELDS)
     response, status = submit(found, form, "schedule_hearing", success=_("The hearing was scheduled."), aliases={"starts_at": "date", "judge": "date"})
-    return response or (render_template("docket/new_hearing.html", case=found, f=form), status)
+    return response or (render_template("docket/new_hearing.html", case=CaseView.of(found), f=form), status)
 
 
 def _hearing_page(found: Case, hearing_id: str, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
@@ -380,13 +382,13 @@ def new_examination(docket_number: str) -> Any:
     experts = _experts_for(found)
     if request.method == "GET":
         form = fresh(found, kind="forensic_medical", due_on=(clock.today() + timedelta(days=30)).isoformat())
-        return render_template("docket/new_examination.html", case=found, f=form, experts=experts)
+        return render_template("docket/new_examination.html", case=CaseView.of(found), f=form, experts=experts)
     form = posted(EXAMINATION_FIELDS)
     response, status = submit(
         found, form, "order_examination",
         success=_("The examination was ordered."), aliases={"experts": "expert_ids", "judge": "kind", "questions": "questions"},
     )
-    return response or (render_template("docket/new_examination.html", case=found, f=form, experts=experts), status)
+    return response or (render_template("docket/new_examination.html", case=CaseView.of(found), f=form, experts=experts), status)
 
 
 def _examination_page(found: Case, examination_id: str, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
@@ -485,13 +487,14 @@ def _appeals_page(found: Case, forms: dict[str, FormState], status: int = 200) -
     forms.setdefault("decide", fresh(found, decided_on=today))
     forms.setdefault("force", fresh(found))
     forms.setdefault("reopen", fresh(found, reopened_on=today))
+    shown = CaseView.of(found)
     deadline = None
-    if found.ruling:
+    if shown.ruling:
         try:
-            deadline = found.appeal_deadline(services().docket.rulebook_on(found.ruling["decided_on"]))
+            deadline = found.appeal_deadline(services().docket.rulebook_on(shown.ruling.decided_on))
         except DomainError:
             deadline = None
-    return render_template("docket/appeals.html", case=found, forms=forms, deadline=deadline), status
+    return render_template("docket/appeals.html", case=shown, forms=forms, deadline=deadline), status
 
 
 @bp.get("/cases/<docket_number>/appeals")
@@ -556,7 +559,7 @@ def reopen_case(docket_number: str) -> Any:
 def new_correction(docket_number: str) -> Any:
     found = visible_case(docket_number, "corrections/new")
     entries = [r for r in services().docket.case_history(found.docket_number) if r["type"] in CORRECTABLE]
-    context = {"case": found, "entries": entries, "correctable": CORRECTABLE}
+    context = {"case": CaseView.of(found), "entries": entries, "correctable": CORRECTABLE}
     if request.method == "GET":
         version = request.args.get("version", "")
         return render_template("docket/new_correction.html", f=fresh(found, corrects_version=version), **context)
@@ -574,7 +577,7 @@ def new_correction(docket_number: str) -> Any:
 def _seal_page(found: Case, forms: dict[str, FormState], status: int = 200) -> tuple[str, int]:
     forms.setdefault("seal", fresh(found))
     forms.setdefault("unseal", fresh(found))
-    return render_template("docket/seal.html", case=found, forms=forms), status
+    return render_template("docket/seal.html", case=CaseView.of(found), forms=forms), status
 
 
 @bp.get("/cases/<docket_number>/seal")

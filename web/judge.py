@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from domain import clock
 from domain.errors import DomainError, NotFound
 from domain.rules import ensure_actor_may_act
+from domain.views import CaseView
 from domain.vocabulary import COMPENSATION_HEADS
 from projections import queries
 from web import schemas
@@ -86,8 +87,8 @@ def history(docket_number: str) -> Any:
 
     names = names_for(records)  # people by name, never by id
     return render_template(
-        "judge/history.html", case=found, records=list(reversed(shown)), kinds=kinds, chosen_kinds=chosen_kinds,
-        as_of=as_of_text, state=state, facts=case_facts(state) if state else None, problems=problems, corrected=corrected,
+        "judge/history.html", case=CaseView.of(found), records=list(reversed(shown)), kinds=kinds, chosen_kinds=chosen_kinds,
+        as_of=as_of_text, state=state, facts=case_facts(CaseView.of(state)) if state else None, problems=problems, corrected=corrected,
         details=lambda record: event_details(record, names), who=names.user, today=clock.today(),
     ), status
 
@@ -122,9 +123,9 @@ def compare(docket_number: str) -> Any:
                 problems.append(_("Case %(number)s was not yet on the docket on %(date)s.", number=found.docket_number, date=day.isoformat()))
         sides.append((text, state))
     (from_text, before), (to_text, after) = sides
-    rows = diff(before, after) if (before or after) else []
+    rows = diff(CaseView.of(before) if before else None, CaseView.of(after) if after else None) if (before or after) else []
     status = 422 if problems and not rows else 200
-    return render_template("judge/diff.html", case=found, rows=rows, from_text=from_text, to_text=to_text, problems=problems, before=before, after=after), status
+    return render_template("judge/diff.html", case=CaseView.of(found), rows=rows, from_text=from_text, to_text=to_text, problems=problems, before=before, after=after), status
 
 
 # --- the ruling -------------------------------------------------------------------------------------------------
@@ -145,9 +146,10 @@ def _blocking(found: Any, draft: dict[str, Any]) -> list[str]:
 def _render_ruling(found: Any, form: FormState, blocking: list[str] | None, checked: bool, status: int = 200) -> tuple[str, int]:
     from web.acts import act_context
 
-    decided = found.ruling is not None and found.status != "pending"
+    shown = CaseView.of(found)
+    decided = shown.ruling is not None and shown.status != "pending"
     return render_template(
-        "judge/ruling.html", case=found, f=form, blocking=blocking, checked=checked, sanction_rows=SANCTION_ROWS,
+        "judge/ruling.html", case=shown, f=form, blocking=blocking, checked=checked, sanction_rows=SANCTION_ROWS,
         **(act_context(found) if decided else {}),
     ), status
 

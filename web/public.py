@@ -45,5 +45,6 @@ def case(docket_number: str) -> str:
         listed = queries.public_docket(conn, text=found.docket_number, per_page=10).items
     entry = next((item for item in listed if item["docket_number"] == found.docket_number), None)
     parties = entry["parties"] if entry else []
-    hearings = sorted(CaseView.of(found).hearings, key=lambda h: h.starts_at)
-    return render_template("public/case.html", case=found, parties=parties, hearings=hearings)
+    shown = CaseView.of(found)
+    hearings = sorted(shown.hearings, key=lambda h: h.starts_at)
+    return render_template("public/case.html", case=shown, parties=parties, hearings=hearings)

@@ -19,9 +19,9 @@ from flask import url_for
 from marshmallow import RAISE
 
 from domain import clock
-from domain.case import Case
 from domain.errors import NotFound
 from domain.records import plain
+from domain.views import CaseView, ExaminationView, HearingView, PartyView, RulingView
 from projections import queries
 from web import commands
 from web.access import STAFF, visible_case
@@ -34,12 +34,76 @@ from web.services import services
 
 blp = ApiBlueprint("cases", __name__, url_prefix="/api/cases", description="Cases: search, read as of any date, history, and docketing actions.")
 
-STATE_FIELDS = tuple(s.CaseStateSchema().fields)
+def _fields(value: Any, *names: str) -> dict[str, Any]:
+    return {name: plain(getattr(value, name)) for name in names}
 
 
-def case_state(case: Case, as_of: str | None) -> dict[str, Any]:
-    state = {name: plain(getattr(case, name)) for name in STATE_FIELDS if hasattr(case, name) and name not in ("version", "as_of")}
-    state.update(version=case.version, as_of=as_of)
+def _party(party: PartyView, *names: str) -> dict[str, Any]:
+    return _fields(party, *names)
+
+
+def _respondent(party: PartyView) -> dict[str, Any]:
+    if party.kind == "specialist":
+        return _party(party, "id", "kind", "name", "certificate_no", "organization_bin")
+    return _party(party, "id", "kind", "name", "bin")
+
+
+def _hearing(hearing: HearingView) -> dict[str, Any]:
+    state = _fields(hearing, "id", "starts_at", "first_starts_at", "duration_minutes", "courtroom", "purpose", "status", "reschedulings", "version")
+    if hearing.held_version is not None:
+        state.update(minutes_summary=hearing.minutes_summary, held_version=hearing.held_version)
+    return state
+
+
+def _examination(examination: ExaminationView) -> dict[str, Any]:
+    state = _fields(examination, "id", "kind", "questions", "ordered_on", "due_on", "status")
+    state["experts"] = [_fields(expert, "id", "name") for expert in examination.experts]
+    report = examination.report
+    state["report"] = None if report is None else _fields(
+        report, "received_on", "standard_of_care_met", "causation", "harm_found", "summary", "document_id", "version",
+    )
+    return state
+
+
+def _ruling(ruling: RulingView) -> dict[str, Any]:
+    state = _fields(
+        ruling, "ruling_id", "decided_on", "judge_id", "disposition", "finding", "harm_found", "liable_respondents",
+        "contributory_fault_pct", "insurer_compensation", "reasoning", "recommendation", "transferred_to_track",
+    )
+    state["compensation"] = plain(dict(ruling.compensation))
+    state["payable"] = plain(dict(ruling.payable))
+    state["sanctions"] = [
+        {name: plain(value) for name, value in vars(sanction).items() if name in ("respondent_id", "kind") or value is not None}
+        for sanction in ruling.sanctions
+    ]
+    return state
+
+
+def case_state(case: CaseView, as_of: str | None) -> dict[str, Any]:
+    """The case as it stood, for ``CaseStateSchema``: dates as ISO strings, money as decimal strings, as in exports."""
+    state = _fields(
+        case, "docket_number", "track", "court", "received_on", "specialty", "alleged_harm", "incident_date", "summary",
+        "transferred_from", "transferred_to", "status", "judge_id", "judge_name", "recused_judges", "rulings_count",
+        "in_force_on", "sealed", "seal_reason",
+    )
+    state.update(
+        claimant=_party(case.claimant, "name", "relation"),
+        respondents=[_respondent(r) for r in case.respondents],
+        authority=None if case.authority is None else _party(case.authority, "kind", "name"),
+        representatives=[_party(r, "name", "represents") for r in case.representatives],
+        claimed=plain(dict(case.claimed)),
+        documents={d.id: _fields(d, "id", "kind", "title", "filed_by", "received_on", "sha256", "size", "media_type", "version") for d in case.documents},
+        examinations={e.id: _examination(e) for e in case.examinations},
+        hearings={h.id: _hearing(h) for h in case.hearings},
+        mediations=[_fields(m, "id", "mediator_id", "mediator_name", "referred_on", "due_on", "outcome", "concluded_on") for m in case.mediations],
+        ruling=None if case.ruling is None else _ruling(case.ruling),
+        appeals={a.id: _fields(a, "id", "filed_on", "appellant", "outcome", "decided_on") for a in case.appeals},
+        reopenings=[_fields(r, "reopened_on", "reason") for r in case.reopenings],
+        corrections=[
+            {**_fields(c, "corrects_version", "entry_type", "reason"), "corrections": plain(dict(c.corrections))} for c in case.corrections
+        ],
+        version=case.version, as_of=as_of,
+    )
     return state
 
 
@@ -95,15 +159,15 @@ def as_of(args: dict[str, Any], docket_number: str) -> dict[str, Any]:
     try:
         if args.get("version") is not None:
             shown = docket.case_at_version(case.docket_number, args["version"])
-            return case_state(shown, f"version {args['version']}")
+            return case_state(CaseView.of(shown), f"version {args['version']}")
         if moment is not None:
             if isinstance(moment, datetime) and moment > clock.now():
                 moment = clock.now()
             shown = docket.case_as_of(case.docket_number, moment)
-            return case_state(shown, moment.isoformat())
+            return case_state(CaseView.of(shown), moment.isoformat())
     except NotFound as error:
         raise Problem("not-found", str(error), error.field) from None
-    return case_state(case, None)
+    return case_state(CaseView.of(case), None)
 
 
 @blp.get("/<docket_number>/history")
