@@ -383,10 +383,13 @@ def generate_through_import(
     # No deep copy out of the aggregate cache: copying the rulebook and each court's calendar (which grows with
     # its hearings) on every command was most of the simulation's time. The copy guards the cache against a
     # command that changes an aggregate and then fails; here the import re-judges every event whatever the
-    # simulation did, so such a slip could only be refused there, never stored.
+    # simulation did, so such a slip could only be refused there, never stored (and the docket evicts what a
+    # failed command loaded). No fast-forward either: this process is the scratch store's only writer, so a
+    # cached aggregate is always current, and fast-forwarding a court's calendar scanned all its events
+    # in memory on every read, which made the simulation grow faster than the docket.
     scratch = Docket(env={
         "PERSISTENCE_MODULE": "eventsourcing.popo", "IS_SNAPSHOTTING_ENABLED": "y",
-        "AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+        "AGGREGATE_CACHE_MAXSIZE": "50000", "AGGREGATE_CACHE_FASTFORWARD": "n", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
     })
     import_log(scratch, ((p, event_record(e, p)) for p, e in docket.iter_log(batch=1000)))
     world = generate(scratch, cases, seed, today, progress, documents=documents)
