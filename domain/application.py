@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
@@ -85,7 +85,7 @@ class Docket(Application[UUID]):
             try:
                 return command()
             except IntegrityError:
-                self._forget_unsaved_changes()
+                self._forget_unsaved_changes(saving=True)
                 time.sleep(random.uniform(0, min(0.25, 0.002 * 2**attempt)))
             except Exception:
                 self._forget_unsaved_changes()
@@ -94,17 +94,23 @@ class Docket(Application[UUID]):
             "Someone else changed this record at the same moment several times in a row; reload and try again"
         )
 
-    def _forget_unsaved_changes(self) -> None:
+    def _forget_unsaved_changes(self, *, saving: bool = False) -> None:
         """A command failed: drop what it may have changed in cached aggregates. Only a cache handed out
         without copies (``DEEPCOPY_FROM_AGGREGATE_CACHE=n``, the in-memory demo) can hold such changes,
         and only in the aggregates this thread loaded since its last command began (``_load`` notes
         them); the next read rebuilds those from their stored events. Evicting the whole cache instead
-        made every failed step of a large demo rebuild thousands of aggregates."""
+        made every failed step of a large demo rebuild thousands of aggregates; evicting those a refused
+        command only read rebuilt a court's whole calendar on each refused hearing."""
         loaded = self._loaded_by_command()
         cache = self.repository.cache
         if cache is not None and not self.repository.deepcopy_from_cache:
             for aggregate_id in loaded:
-                cache.cache.pop(aggregate_id, None)
+                entry = cache.cache.get(aggregate_id)
+                cached = entry[LRUCache.RESULT] if isinstance(cache, LRUCache) and entry is not None else entry
+                # An aggregate changes only by triggering events: one with none pending is as stored (a failed
+                # save has taken them out of pending: ``saving`` then forgets every aggregate loaded).
+                if cached is not None and (saving or getattr(cached, "pending_events", None)):
+                    cache.get(aggregate_id, evict=True)
         loaded.clear()
 
     _command_state = threading.local()

@@ -386,9 +386,12 @@ def generate_through_import(
     # simulation did, so such a slip could only be refused there, never stored (and the docket evicts what a
     # failed command loaded). No fast-forward either: this process is the scratch store's only writer, so a
     # cached aggregate is always current, and fast-forwarding a court's calendar scanned all its events
-    # in memory on every read, which made the simulation grow faster than the docket.
+    # in memory on every read, which made the simulation grow faster than the docket. No snapshots: with
+    # every aggregate in the cache nothing is rebuilt from the store but what a failed command changed, and
+    # a court calendar's snapshot every hundred events held its whole past each time (gigabytes at 100,000
+    # cases). The import takes the snapshots the stored docket keeps.
     scratch = Docket(env={
-        "PERSISTENCE_MODULE": "eventsourcing.popo", "IS_SNAPSHOTTING_ENABLED": "y",
+        "PERSISTENCE_MODULE": "eventsourcing.popo", "IS_SNAPSHOTTING_ENABLED": "n",
         "AGGREGATE_CACHE_MAXSIZE": "50000", "AGGREGATE_CACHE_FASTFORWARD": "n", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
     })
     import_log(scratch, ((p, event_record(e, p)) for p, e in docket.iter_log(batch=1000)))

@@ -511,6 +511,9 @@ def test_two_web_servers_and_two_projectors_on_one_postgresql_lose_and_double_no
     rebuilt = read_models(views)
     assert {name: len(rows) for name, rows in followed.items()} == {name: len(rows) for name, rows in rebuilt.items()}
     assert followed == rebuilt
+    # ...also when each projection is rebuilt in a process of its own.
+    run_medcourt(env, "projections", "rebuild", "--jobs", "2")
+    assert read_models(views) == followed
 
     # --- every rule and hash chain re-checked on the recorded history ---
     assert "clean" in checks["verify"].text()
