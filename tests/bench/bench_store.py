@@ -220,16 +220,18 @@ def bench_read(settings: Settings, events_per_case: int = 200, repeats: int = 10
 
 
 def peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory of a `medcourt` command run in a child process (its output discarded)."""
+    """Peak resident memory of a `medcourt` command run in a child process (its output discarded); for a
+    command that works in processes of its own (``projections rebuild --jobs``), the largest of them."""
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the
-    # parent's size at fork; VmHWM belongs to the new address space.
+    # parent's size at fork; VmHWM belongs to the new address space. The command's own workers start
+    # from this small process, so their ru_maxrss (RUSAGE_CHILDREN: the largest, once joined) is theirs.
     probe = (
-        "import sys\n"
+        "import resource, sys\n"
         "from scripts.cli import main\n"
         "try:\n    code = main(sys.argv[1:])\n"
         "finally:\n"
-        "    hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
-        "    print(hwm.split()[1], file=sys.stderr)\n"
+        "    hwm = int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])\n"
+        "    print(max(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
