@@ -49,6 +49,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="measure an existing PostgreSQL docket (copied, never written) instead of building one; repeatable",
     )
     bench.add_argument("--copy-prefix", default="medcourt_bench_copy", metavar="NAME", help="name prefix of the --reuse copies (default %(default)s)")
+    bench.add_argument(
+        "--keep-copies", action="store_true",
+        help="with --reuse: keep each copy (its read models rebuilt) instead of dropping it, for later --as-built runs",
+    )
+    bench.add_argument(
+        "--as-built", action="store_true",
+        help="with --reuse: measure the copy's read models as they are (caught up, not rebuilt); no rebuild time or memory",
+    )
     bench.add_argument("--output-dir", type=Path, default=RESULTS)
     bench.set_defaults(func=cmd_bench)
 
@@ -85,9 +93,9 @@ def load_average() -> list[float]:
 
 
 @contextlib.contextmanager
-def copied(base: Settings, template: str, var: Path, prefix: str, *, wait_seconds: float = 1800) -> Iterator[Settings]:
-    """A copy of the PostgreSQL database ``template`` and of its folder ``var``, dropped afterwards.
-    ``CREATE DATABASE ... TEMPLATE`` fails while anyone is connected to the template: retried."""
+def copied(base: Settings, template: str, var: Path, prefix: str, *, wait_seconds: float = 1800, keep: bool = False) -> Iterator[Settings]:
+    """A copy of the PostgreSQL database ``template`` and of its folder ``var``, dropped afterwards unless
+    ``keep``. ``CREATE DATABASE ... TEMPLATE`` fails while anyone is connected to the template: retried."""
     import psycopg
 
     if base.database_url is None:
@@ -113,13 +121,19 @@ def copied(base: Settings, template: str, var: Path, prefix: str, *, wait_second
         yield Settings(database_url=base.database_url.rpartition("/")[0] + f"/{name}", var_dir=folder)
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
-        with psycopg.connect(base.database_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            say(f"kept the copy: --reuse {name}:{var}")
+        else:
+            with psycopg.connect(base.database_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_existing(settings: Settings, label: str, *, http_seconds: float, checkpoint: Callable[[dict[str, Any]], None] = lambda _: None) -> dict[str, Any]:
-    """Every read-side figure of a docket already built (a ``copied`` database): rebuild time and memory,
-    statistics and dashboard latency, the pages under load, export memory. Nothing is appended.
+def run_existing(
+    settings: Settings, label: str, *, http_seconds: float, checkpoint: Callable[[dict[str, Any]], None] = lambda _: None, rebuild: bool = True,
+) -> dict[str, Any]:
+    """Every read-side figure of a docket already built (a ``copied`` database): rebuild time and memory
+    (unless not ``rebuild``: the read models are then only caught up), statistics and dashboard latency,
+    the pages under load, export memory. Nothing is appended.
     ``checkpoint`` receives the figures after each step, so a long run that is stopped keeps what it measured."""
     from sqlalchemy import func, select
 
@@ -144,7 +158,11 @@ def run_existing(settings: Settings, label: str, *, http_seconds: float, checkpo
 
     started, load_before = time.perf_counter(), load_average()
     jobs = os.cpu_count() or 1  # each projection in a process of its own, as an operator would rebuild on this machine
-    rebuild_rss = store.peak_rss_mb(["projections", "rebuild", "--jobs", str(jobs)], env)
+    if rebuild:
+        rebuild_rss: float | None = store.peak_rss_mb(["projections", "rebuild", "--jobs", str(jobs)], env)
+    else:
+        store.peak_rss_mb(["projections", "run", "--until-caught-up"], env)
+        rebuild_rss = None
     rebuild_seconds = round(time.perf_counter() - started, 1)
     engine = views_engine(settings)
     with engine.connect() as conn:
@@ -153,10 +171,16 @@ def run_existing(settings: Settings, label: str, *, http_seconds: float, checkpo
     cases = figures["cases"]
     caught = {"events": events, "seconds": rebuild_seconds, "jobs": jobs, "events_per_s": round(events / rebuild_seconds) if rebuild_seconds else None,
               "load_average_before": load_before, "load_average_after": load_average()}
+    if not rebuild:
+        figures["append"]["built_by"] += ", read models as built"
+        caught = {"events": None, "seconds": None, "events_per_s": None, "caught_up_seconds": rebuild_seconds}
     figures["memory"] = {"projection_rebuild_peak_rss_mb": rebuild_rss, "export_events_peak_rss_mb": None}
     figures["projections"] = {"catch_up": caught, "bulk_insert": None, "catch_up_to_bulk_insert": None}
-    say(f"[{cases}] rebuilt the read models of {events:,} events in {rebuild_seconds} s with {jobs} processes ({caught['events_per_s']} ev/s), peak RSS {rebuild_rss} MB; "
-        f"load {caught['load_average_before']} -> {caught['load_average_after']}")
+    if rebuild:
+        say(f"[{cases}] rebuilt the read models of {events:,} events in {rebuild_seconds} s with {jobs} processes ({caught['events_per_s']} ev/s), "
+            f"peak RSS {rebuild_rss} MB; load {caught['load_average_before']} -> {caught['load_average_after']}")
+    else:
+        say(f"[{cases}] read models of {events:,} events as built, caught up in {rebuild_seconds} s")
     checkpoint(figures)
 
     figures["projections"].update(stats=projections.stats_latency(settings), dashboard=projections.dashboard_latency(settings), load_average=load_average())
@@ -303,7 +327,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     started = time.monotonic()
     if args.reuse:
         growth: list[dict[str, Any]] = []
-        path = args.output_dir / ("bench-postgresql-prebuilt-" + "-".join(template.rpartition("_")[2] for template, _ in args.reuse) + ".json")
+        path = args.output_dir / ("bench-postgresql-prebuilt-" + "-".join(template.rpartition("_")[2] for template, _ in args.reuse)
+                                  + ("-as-built" if args.as_built else "") + ".json")
 
         def save(current: dict[str, Any] | None = None) -> None:
             document = {"measured_at": datetime.now(tz=UTC).isoformat(), "quick": False, "machine": about, "seconds": round(time.monotonic() - started),
@@ -311,8 +336,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             path.write_text(json.dumps(document, indent=2))
 
         for template, var in args.reuse:
-            with copied(base, template, var, args.copy_prefix) as settings:
-                growth.append(run_existing(settings, template, http_seconds=http_seconds, checkpoint=save))
+            with copied(base, template, var, args.copy_prefix, keep=args.keep_copies) as settings:
+                growth.append(run_existing(settings, template, http_seconds=http_seconds, checkpoint=save, rebuild=not args.as_built))
             save()
         say(f"Done in {time.monotonic() - started:.0f}s; results in {path}")
         write_performance_doc(args.output_dir, Path("docs/performance.md"))
