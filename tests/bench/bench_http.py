@@ -142,13 +142,22 @@ def load(port: int, user: str, password: str, paths: list[str], seconds: float, 
     }
 
 
+# The analysts' page, every tab, over five years, and over one year by track and by court: an analyst reading
+# the whole page, three ways (27 distinct requests, each its own query of the read models).
+STATISTICS_PATHS = [
+    f"/analytics?section={tab}&{query}"
+    for tab in ("overview", "findings", "pending", "funnel", "experts", "hearings", "mediation", "compensation", "appeals")
+    for query in ("from=2022-01-01&to=2026-12-31", "from=2025-01-01&to=2025-12-31&by=track", "from=2025-01-01&to=2025-12-31&by=court")
+]
+
+
 def bench_http(settings: Settings, password: str, dockets: list[str], *, seconds: float = 10, threads: int = 8, workers: int = 4) -> dict[str, Any]:
     """p50/p95/p99 and throughput of the case page, judge dashboard, docket search and statistics page."""
     pages = {
         "case_page": ("judge", [f"/cases/{d}" for d in dockets]),
         "judge_dashboard": ("judge", ["/judge"]),
         "docket_search": ("clerk", ["/cases?q=hospital", "/cases?track=civil", "/cases?status=pending", "/cases?q=Dr"]),
-        "statistics_page": ("analyst", ["/analytics?from=2022-01-01&to=2026-12-31", "/analytics?from=2025-01-01&to=2025-12-31&by=track"]),
+        "statistics_page": ("analyst", STATISTICS_PATHS),
     }
     results: dict[str, Any] = {"workers": workers, "client_threads": threads, "seconds_per_page": seconds}
     with served(settings, workers) as port:
