@@ -51,8 +51,9 @@ class FactGrains:
         if not self.monthly or (first is not None and first >= after):
             return [self.facts.grain == grain, day <= end if start is None else day.between(start, end), *self._chosen(filters)]
         months = and_(self.facts.grain == t.MONTHLY + grain, day < after, *([] if first is None else [day >= first]))
-        edges = [*([] if start is None or start == first else [day.between(start, first - timedelta(days=1))]),
-                 *([] if after > end else [day.between(after, end)])]
+        edges = [] if after > end else [day.between(after, end)]
+        if start is not None and first is not None and start < first:
+            edges.append(day.between(start, first - timedelta(days=1)))
         return [or_(months, and_(self.facts.grain == grain, or_(*edges))) if edges else months, *self._chosen(filters)]
 
     def key_columns(self, by: str | None) -> list[ColumnElement[Any]]:
