@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= medcourt-demo
 # Tests run on a pinned court clock (tests/court_clock.py, default 2026-11-29), never the real date; the suites whose
 # figures depend on the date run again on each of these court dates.
 COURT_DATES ?= 2026-01-01 2027-02-28 2028-02-29 2030-12-31
-DATE_SENSITIVE := tests/integration/test_statistics.py tests/integration/test_analytics.py tests/integration/test_worker.py \
+DATE_SENSITIVE := tests/integration/test_statistics.py tests/integration/test_statistics_cache.py tests/integration/test_analytics.py tests/integration/test_worker.py \
 	tests/integration/test_worker_inbox.py tests/integration/test_worker_concurrency.py tests/integration/test_web_public_admin.py \
 	tests/integration/test_projections_queries.py tests/e2e/test_analytics_browser.py
 

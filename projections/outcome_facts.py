@@ -18,7 +18,8 @@ batch of events recomputes the facts of each case it changed once, at its end, a
 difference is added to ``stat_outcomes`` (and, for the other sections, ``stat_sections``:
 projections/section_facts.py), in the same transaction as the projection's tracking
 position. Each fact is added at several grains (all its dimensions, none, or one: see
-projections/tables.py), so a statistics query reads the coarsest rows that answer it.
+projections/tables.py), and each grain of ``stat_outcomes`` again by calendar month, so a
+statistics query reads the coarsest rows that answer it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from projections.section_facts import SECTION_COLUMNS, SectionFact, section_fact
 from projections.tables import (
     FULL_GRAIN,
     HEADS,
+    KEPT_BY_MONTH,
+    MONTHLY,
     OUTCOME_DIMENSIONS,
     ROLLED_UP,
     SECTION_DIMENSIONS,
@@ -164,6 +167,11 @@ class OutcomeFactsProjection(Projection):
             grained[(TOTAL_GRAIN, *(ROLLED_UP if i in rolled else v for i, v in enumerate(fact)))] += n
             for kept in rolled:
                 grained[(columns[kept], *(ROLLED_UP if i in rolled and i != kept else v for i, v in enumerate(fact)))] += n
+        if table.name in KEPT_BY_MONTH:
+            # Each grain again by calendar month: the same difference, on the row dated the month's first day.
+            day = columns.index("day") + 1
+            for fact, n in list(grained.items()):
+                grained[(MONTHLY + fact[0], *(f"{v[:8]}01" if i == day else v for i, v in enumerate(fact) if i))] += n
         keys = ("grain", *columns)
         changed: list[dict[str, Any]] = [dict(zip(keys, fact, strict=True), n=n) for fact, n in sorted(grained.items()) if n]
         if not changed:

@@ -349,8 +349,8 @@ stat_cases = Table(
 stat_outcomes = Table(
     "stat_outcomes",
     metadata,
-    Column("grain", String(12), primary_key=True),  # which dimensions the row keeps: "" all, "*" none, else that one (see GRAINS)
-    Column("day", Date, primary_key=True),
+    Column("grain", String(12), primary_key=True),  # which dimensions the row keeps: "" all, "*" none, else that one; "m...": by month
+    Column("day", Date, primary_key=True),  # a month's row: its first day
     Column("kind", String(8), primary_key=True),  # filed, reopened, ruling, first (ruling), pending (change)
     Column("court", String(3), primary_key=True),
     Column("track", String(16), primary_key=True),
@@ -394,6 +394,12 @@ tracking_statistics = _tracking("tracking_statistics")
 # the dimensions its breakdown and filters need, so an overall figure, or one broken down or
 # filtered by a single dimension, reads rows that grow with the calendar, not with the docket.
 FULL_GRAIN, TOTAL_GRAIN, ROLLED_UP = "", "*", "*"
+# stat_outcomes keeps each grain by calendar month as well (grain "m" + the grain: "m", "m*", "mcourt"...), dated the
+# month's first day and summed over its days: a period's whole months read one row per month where the day grain has
+# one per day (projections/statistics/facts.py ``FactGrains.dated``). Only where a query reads the day just to place a
+# fact in the period (or its year or month); a pending caseload's ages, and the other sections, read the days.
+MONTHLY = "m"
+KEPT_BY_MONTH: tuple[str, ...] = ("stat_outcomes",)
 OUTCOME_DIMENSIONS: tuple[str, ...] = ("court", "track", "specialty", "judge_id")
 SECTION_DIMENSIONS: tuple[str, ...] = ("court", "track", "specialty", "judge_id", "finding")
 

@@ -86,6 +86,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Project new events in the web process before reading lists (None: yes on SQLite only).
         PROJECT_INLINE={"1": True, "0": False}.get(os.environ.get("MEDCOURT_WEB_PROJECTS", "")),
         PER_PAGE=25,
+        # Statistics results and analytics sections each worker remembers until the read models move (0: none).
+        STATS_CACHE_SIZE=int(os.environ.get("MEDCOURT_STATS_CACHE_SIZE", "512")),
     )
     if test_config:
         app.config.from_mapping({k: v for k, v in test_config.items() if k != "MEDCOURT_SETTINGS"})

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Connection, Date, Integer, case, cast, extract, func, literal, select, text
+from sqlalchemy import BigInteger, ColumnElement, Connection, Date, Integer, and_, case, cast, extract, func, literal, or_, select, text
 
 from projections import tables as t
 from projections.statistics.core import ALL, TIME_BREAKDOWNS, UNASSIGNED, Filters, _key_value, grain_of, split_period
@@ -28,12 +28,33 @@ class FactGrains:
     facts: Any  # the table's columns (``Table.c``)
     keys: dict[str, ColumnElement[Any]]
     dimensions: tuple[str, ...]
+    monthly: bool = False  # whether the table keeps each grain by calendar month too (``t.KEPT_BY_MONTH``)
 
     def conditions(self, filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
         """``filters`` on the facts (a fact's judge is the one the breakdown by judge attributes it to; "" is
-        none), at the coarsest grain that keeps the dimensions the query needs."""
+        none), at the coarsest grain that keeps the dimensions the query needs, by day."""
         grain = [self.facts.grain == grain_of(by, filters, self.keys, self.dimensions)]
-        return grain + [self.keys[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
+        return grain + self._chosen(filters)
+
+    def _chosen(self, filters: Filters) -> list[ColumnElement[bool]]:
+        return [self.keys[name] == ("" if name == "judge" and value == UNASSIGNED else value) for name, value in filters.as_dict().items()]
+
+    def dated(self, start: date | None, end: date, filters: Filters, by: str | None) -> list[ColumnElement[bool]]:
+        """``conditions`` for the facts dated in [start, end] (from the first, if ``start`` is None), for a query
+        that reads a fact's day only to place it in the period, its year or its month: on a table kept by month
+        too, the period's whole calendar months are read from the month rows (dated their first day) and only
+        the days before the first and after the last whole month from the day rows. The sums are the same."""
+        day = self.facts.day
+        grain = grain_of(by, filters, self.keys, self.dimensions)
+        first = start if start is None or start.day == 1 else _month_after(start)
+        after = _month_after(end) if _month_after(end) - timedelta(days=1) == end else date(end.year, end.month, 1)  # after the last whole month
+        if not self.monthly or (first is not None and first >= after):
+            return [self.facts.grain == grain, day <= end if start is None else day.between(start, end), *self._chosen(filters)]
+        months = and_(self.facts.grain == t.MONTHLY + grain, day < after, *([] if first is None else [day >= first]))
+        edges = [] if after > end else [day.between(after, end)]
+        if start is not None and first is not None and start < first:
+            edges.append(day.between(start, first - timedelta(days=1)))
+        return [or_(months, and_(self.facts.grain == grain, or_(*edges))) if edges else months, *self._chosen(filters)]
 
     def key_columns(self, by: str | None) -> list[ColumnElement[Any]]:
         if by == "year":
@@ -41,6 +62,11 @@ class FactGrains:
         if by == "month":
             return [extract("year", self.facts.day), extract("month", self.facts.day)]
         return [] if by is None else [self.keys[by]]
+
+
+def _month_after(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def group_key(by: str | None, values: Sequence[Any]) -> str:

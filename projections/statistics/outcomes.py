@@ -58,7 +58,8 @@ def _outcome_group(flow: bool = True) -> dict[str, Any]:
 # Outcomes read the statistics projection's pre-aggregated rows (projections/outcome_facts.py):
 # counts by day, court, track, specialty, judge, disposition, finding and days to disposition.
 _F = t.stat_outcomes.c
-OUTCOME_FACTS = FactGrains(_F, {"track": _F.track, "court": _F.court, "specialty": _F.specialty, "judge": _F.judge_id, "finding": _F.finding}, t.OUTCOME_DIMENSIONS)
+OUTCOME_FACTS = FactGrains(_F, {"track": _F.track, "court": _F.court, "specialty": _F.specialty, "judge": _F.judge_id, "finding": _F.finding}, t.OUTCOME_DIMENSIONS,
+                           monthly=t.stat_outcomes.name in t.KEPT_BY_MONTH)
 
 
 def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters: Filters = NO_FILTERS) -> Groups:
@@ -66,7 +67,8 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
     groups: Groups = defaultdict(lambda: _outcome_group(flow))
     key_columns = OUTCOME_FACTS.key_columns(by)
     kinds = ["ruling", *(["filed", "reopened"] if flow else [])]
-    in_period = [_F.day.between(start, end), *OUTCOME_FACTS.conditions(filters, by)]
+    # Counts and days to disposition read a fact's day only to place it: whole months come from the month rows.
+    in_period = OUTCOME_FACTS.dated(start, end, filters, by)
     statement = (
         select(*key_columns, _F.kind, _F.disposition, _F.finding, func.sum(_F.n))
         .where(_F.kind.in_(kinds), *in_period)
@@ -111,7 +113,7 @@ def _outcomes(conn: Connection, start: date, end: date, by: str | None, filters:
 def _pending_counts(conn: Connection, start: date, end: date, by: str | None, filters: Filters) -> list[tuple[str, int]]:
     """(group key, cases pending at the end of the period), or at the end of each part of a breakdown by
     year or month: the sums of the pending changes dated up to then (groups with none pending left out)."""
-    pending = [_F.kind == "pending", _F.day <= end, *OUTCOME_FACTS.conditions(filters, None if by in TIME_BREAKDOWNS else by)]
+    pending = [_F.kind == "pending", *OUTCOME_FACTS.dated(None, end, filters, None if by in TIME_BREAKDOWNS else by)]
     if by not in TIME_BREAKDOWNS:
         key_columns = OUTCOME_FACTS.key_columns(by)
         rows = conn.execute(select(*key_columns, func.sum(_F.n)).where(*pending).group_by(*key_columns))

@@ -9,11 +9,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+from domain.application import Docket
 from projections import schema
 from projections.schema import TARGET_METADATA as metadata
 from projections.schema import include_object
 from projections.settings import Settings
+from projections.tables import MONTHLY
 from scripts.cli import main
+from scripts.demo import generate
+from tests.court_clock import COURT_TODAY
+from tests.integration.projection_support import dump_read_models
 
 OURS = set(metadata.tables)
 
@@ -77,3 +82,25 @@ def test_autogenerate_against_a_migrated_database_proposes_nothing(settings: Set
     # Every table of the database (read models, accounts, API tokens, idempotency keys, the worker's) is
     # in the one MetaData, exactly as the migrations made it.
     assert autogenerate_diff(settings) == []
+
+
+def test_0011_fills_the_month_rows_of_outcome_facts_projected_before_it(settings: Settings) -> None:
+    def outcome_facts() -> list[tuple[Any, ...]]:
+        engine = create_engine(settings.views_url)
+        try:
+            return dump_read_models(engine, ("statistics",))["stat_outcomes"]
+        finally:
+            engine.dispose()
+
+    # A small docket, projected with the month rows the projection writes.
+    assert main(["init"]) == 0
+    generate(Docket(env=settings.event_store_env()), 20, 5, COURT_TODAY)
+    assert main(["projections", "run", "--until-caught-up"]) == 0
+    projected = outcome_facts()
+    assert any(row[0].startswith(MONTHLY) for row in projected)
+
+    # Back to 0010 (no month rows), then up again: 0011 fills them from the day rows, exactly as projected.
+    schema.downgrade(settings, "0010_statistics_indexes")
+    assert not any(row[0].startswith(MONTHLY) for row in outcome_facts())
+    schema.upgrade(settings)
+    assert outcome_facts() == projected

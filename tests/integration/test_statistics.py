@@ -594,6 +594,8 @@ def test_statistics_match_an_independent_computation_from_the_exported_events(se
                 (date(2024, 1, 1), date(2024, 12, 31), (None, "month", "court", "judge")),
                 (date(2025, 4, 15), date(2026, 12, 31), (None, "month", "track", "specialty", "judge", "finding")),
                 (date(2025, 9, 1), date(2025, 9, 30), (None, "track")),
+                # Whole months read from the month rows, the days at both edges from the day rows.
+                (date(2024, 2, 10), date(2025, 11, 20), (None, "month", "year", "court")),
                 (date(2010, 1, 1), date(2010, 12, 31), (None, "month")),
             ]
             for start, end, breakdowns in checks:

@@ -2,7 +2,8 @@
 
 Every figure comes from ``projections.statistics`` through ``measures.run``; charts are inline
 SVG drawn on the server (``charts``), each with its data table, and every view downloads as
-CSV and JSON with the same figures. ``init_app`` registers both blueprints.
+CSV and JSON with the same figures. Results and built sections are remembered per worker until the
+statistics or registry projection moves (``cache``). ``init_app`` registers both blueprints.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from web.analytics import views
+    from web.analytics import cache, views
 
+    cache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public_bp)
     app.jinja_env.globals.update(analytics_download_url=views.download_url, analytics_measure_url=views.measure_url)

@@ -17,9 +17,9 @@ from sqlalchemy import Connection
 from domain.vocabulary import COMPENSATION_HEADS, FINDINGS
 from projections import statistics as stats
 from projections.statistics.registry import N_
-from web.analytics import charts
+from web.analytics import cache, charts
 from web.analytics.charts import Chart, Series
-from web.analytics.measures import StatsQuery, run, time_unit, validate
+from web.analytics.measures import StatsQuery, time_unit, validate
 from web.analytics.tables import Table, figure_label, figure_table, group_label, group_table, value_at
 from web.i18n import label
 
@@ -90,7 +90,7 @@ def _described(result: dict[str, Any], paths: list[str], unit: str = "") -> str:
 def flow(conn: Connection, base: StatsQuery) -> Section:
     unit = time_unit(base.start, base.end)
     query = validate(base.for_measure("outcomes", unit))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     cats = _categories(result)
     title = _("Filings and resolutions %(by)s", by=_by_text(unit))
     scope = _scope(query)
@@ -115,7 +115,7 @@ def flow(conn: Connection, base: StatsQuery) -> Section:
 
 def outcomes(conn: Connection, base: StatsQuery) -> Section:
     query = validate(base.for_measure("outcomes", base.by))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     cats = _categories(result)
     scope = _scope(query)
     section = Section("outcomes", _("Outcomes and time to disposition"), _(
@@ -142,7 +142,7 @@ def outcomes(conn: Connection, base: StatsQuery) -> Section:
 
 def findings(conn: Connection, base: StatsQuery) -> Section:
     query = validate(base.for_measure("outcomes", None))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     paths = [f"findings.{finding}" for finding in FINDINGS]
     section = Section("findings", _("Finding distribution"), _(
         "What the court found in rulings on the merits: incident, medical error, malpractice, no causation, unfounded."), query, result)
@@ -159,7 +159,7 @@ def findings(conn: Connection, base: StatsQuery) -> Section:
 
 def pending(conn: Connection, base: StatsQuery) -> Section:
     query = validate(base.for_measure("pending", None))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     group = result["groups"][0]
     bands = [band for band, _low, _high in stats.AGE_BANDS]
     section = Section("pending", _("Pending caseload and its age"), _(
@@ -176,7 +176,7 @@ def pending(conn: Connection, base: StatsQuery) -> Section:
 
 def funnel(conn: Connection, base: StatsQuery) -> Section:
     query = validate(base.for_measure("funnel", None))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     group = result["groups"][0]
     stages = ["filed", "care_not_met", "malpractice", "liability_found"]
     section = Section("funnel", _("From claim to liability"), _(
@@ -194,7 +194,7 @@ def funnel(conn: Connection, base: StatsQuery) -> Section:
 
 def experts(conn: Connection, base: StatsQuery) -> Section:
     query = validate(base.for_measure("experts", "court"))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     cats = _categories(result)
     scope = _scope(query)
     section = Section("experts", _("Expert examinations"), _(
@@ -219,7 +219,7 @@ def experts(conn: Connection, base: StatsQuery) -> Section:
 
 def _rate_section(conn: Connection, base: StatsQuery, measure: str, rate: str, fields: list[str], heading: str, intro: str) -> Section:
     query = validate(base.for_measure(measure, base.by))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     section = Section(measure, heading, intro, query, result)
     title = f"{figure_label(rate)} {_by_text(query.by)}"
     section.charts.append(charts.hbar_chart(
@@ -257,7 +257,7 @@ def appeals(conn: Connection, base: StatsQuery) -> Section:
 
 def compensation(conn: Connection, base: StatsQuery) -> Section:
     query = validate(base.for_measure("compensation", None))
-    result = run(conn, query)
+    result = cache.run(conn, query)
     group = result["groups"][0]
     heads = [*COMPENSATION_HEADS, "total"]
     names = [label("head", head) if head != "total" else _("total") for head in heads]

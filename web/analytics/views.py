@@ -20,9 +20,9 @@ from domain.vocabulary import COURTS, SPECIALTIES, TRACKS
 from projections import queries
 from projections import statistics as stats
 from web.access import roles_required
-from web.analytics import charts, definitions, sections
+from web.analytics import cache, charts, definitions, sections
 from web.analytics.charts import Series
-from web.analytics.measures import BREAKDOWNS_OF, MEASURE_NAMES, NO_BREAKDOWN, QueryError, StatsQuery, parse, previous_year, run, validate
+from web.analytics.measures import BREAKDOWNS_OF, MEASURE_NAMES, NO_BREAKDOWN, QueryError, StatsQuery, parse, previous_year, validate
 from web.analytics.tables import figure_label, flat_fields, group_label, group_table, value_at
 from web.i18n import label
 from web.services import services
@@ -90,7 +90,7 @@ def dashboard() -> Any:
         except QueryError as error:
             context = _form_context(None, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
             return render_template("analytics/dashboard.html", error=error, sections=[], notes=notes, tabs=[], tab=tab, **context), 400
-        built = [build(conn, query) for build in sections.TABS[tab]]
+        built = [cache.section(build, conn, query) for build in sections.TABS[tab]]
     context = _form_context(query, request.args, public=False, allowed_by=stats.BREAKDOWNS, judges=judges)
     return render_template("analytics/dashboard.html", error=None, sections=built, notes=notes, measures=MEASURE_NAMES, tabs=_tabs(query, tab),
                            tab=tab, **context)
@@ -115,7 +115,7 @@ def measure_page(measure: str, *, public: bool) -> Any:
         context = _form_context(None, request.args, public=public, allowed_by=allowed, judges=judges)
         return render_template("analytics/measure.html", measure=measure, title=measure_title(measure), error=error, section=None, **context), 400
     with services().read() as conn:
-        result = run(conn, query)
+        result = cache.run(conn, query)
     headline = stats.REGISTRY[measure].headline
     title = f"{figure_label(headline)} — {measure_title(measure)}"
     rate = headline.endswith("_rate")
@@ -140,7 +140,7 @@ def download(measure: str, fmt: str, *, public: bool) -> Response:
         body = json.dumps({"title": "The statistics query is not valid", "status": 400, "detail": str(error), "field": error.field})
         return Response(body, status=400, mimetype="application/problem+json")
     with services().read() as conn:
-        result = run(conn, query)
+        result = cache.run(conn, query)
     name = f"medcourt-{'public-' if public else ''}{measure}-{query.start.isoformat()}-{query.end.isoformat()}"
     if fmt == "csv":
         response = Response(stats.to_csv(result), mimetype="text/csv")
@@ -204,7 +204,7 @@ def public_index() -> Any:
         context = _form_context(None, request.args, public=True, allowed_by=allowed, judges=[])
         return render_template("analytics/public.html", error=error, sections=[], notes=notes, **context), 400
     with services().read() as conn:
-        built = [build(conn, query) for build in sections.PUBLIC]
+        built = [cache.section(build, conn, query) for build in sections.PUBLIC]
     context = _form_context(query, request.args, public=True, allowed_by=allowed, judges=[])
     return render_template("analytics/public.html", error=None, sections=built, notes=notes, **context)
 

@@ -16,7 +16,8 @@ from domain import clock
 from projections import queries
 from projections import statistics as stats
 from web.access import ANALYSTS
-from web.analytics.measures import MEASURE_NAMES, QueryError, StatsArgs, StatsQuery, query_from, run, validate
+from web.analytics import cache
+from web.analytics.measures import MEASURE_NAMES, QueryError, StatsArgs, StatsQuery, query_from, validate
 from web.api import schemas as s
 from web.api.auth import roles
 from web.api.problems import Problem
@@ -50,7 +51,7 @@ def _query(args: dict[str, Any], measure: str) -> StatsQuery:
 def _result(args: dict[str, Any], measure: str) -> dict[str, Any]:
     query = _query(args, measure)
     with services().read() as conn:
-        return run(conn, query)
+        return cache.run(conn, query)
 
 
 @blp.get(MEASURE_PATH)
