@@ -36,9 +36,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(settings: Settings, workers: int) -> Iterator[int]:
+def served(settings: Settings, workers: int, **extra_env: str) -> Iterator[int]:
     port = free_port()
-    env = {**os.environ, "MEDCOURT_VAR": str(settings.var_dir)}
+    env = {**os.environ, "MEDCOURT_VAR": str(settings.var_dir), **extra_env}
     if settings.database_url:
         env["MEDCOURT_DATABASE_URL"] = settings.database_url
     else:
@@ -163,4 +163,8 @@ def bench_http(settings: Settings, password: str, dockets: list[str], *, seconds
     with served(settings, workers) as port:
         for name, (user, paths) in pages.items():
             results[name] = load(port, user, password, paths, seconds, threads)
+    # The same statistics load with each worker's statistics cache off (web/analytics/cache.py): every request
+    # computes its figures from the read models, as the first one after the docket moved does.
+    with served(settings, workers, MEDCOURT_STATS_CACHE_SIZE="0") as port:
+        results["statistics_page_uncached"] = load(port, "analyst", password, STATISTICS_PATHS, seconds, threads)
     return results

@@ -92,7 +92,7 @@ def bench_sections(settings: Settings, spans: dict[str, tuple[date, date]], repe
     from web.analytics import sections
     from web.analytics.measures import StatsQuery
 
-    app = create_app({"MEDCOURT_SETTINGS": settings, "SECRET_KEY": uuid.uuid4().hex})
+    app = create_app({"MEDCOURT_SETTINGS": settings, "SECRET_KEY": uuid.uuid4().hex, "STATS_CACHE_SIZE": 0})  # cold: every section computed
     engine = views_engine(settings)
     figures: dict[str, Any] = {}
     with app.test_request_context("/analytics"), engine.connect() as conn:
