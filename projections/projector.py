@@ -284,7 +284,22 @@ class Projector:
                     if on_batch:
                         on_batch(name, count)
             if not progressed:
+                self._tidy_after_rebuild(chosen)
                 return processed
+
+    def _tidy_after_rebuild(self, names: Sequence[str]) -> None:
+        """PostgreSQL: ``VACUUM (ANALYZE)`` the rebuilt tables. A rebuild inserts and then updates most rows
+        (an examination ordered, then reported), so its indexes hold an entry for every dead version and the
+        planner's statistics describe the empty tables: at 100,000 cases, before autovacuum came round, the
+        judge dashboard's count of due reports walked 100,000 dead index entries (123 ms; 1 ms after)."""
+        if self.dialect != "postgresql":
+            return
+        assert self.datastore.engine is not None
+        tables = [table.name for name in names for table in (*self.projections[name].tables, self.projections[name].tracking_table)]
+        with self.datastore.engine.connect() as connection:  # type: ignore[union-attr]
+            autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM runs outside a transaction
+            for table in dict.fromkeys(tables):
+                autocommit.execute(text(f'VACUUM (ANALYZE) "{table}"'))
 
     # --- status -----------------------------------------------------------------------------------------
 
