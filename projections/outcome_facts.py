@@ -32,7 +32,7 @@ from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 
-from sqlalchemy import TextClause, and_, bindparam, delete, text
+from sqlalchemy import Connection, TextClause, and_, bindparam, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -179,24 +179,11 @@ class OutcomeFactsProjection(Projection):
         for row in changed:
             row["day"] = date.fromisoformat(row["day"])
         connection = session.connection()
-        if connection.dialect.name == "postgresql":
-            # One statement for the whole batch, its rows as arrays: executemany sent one statement per row, and
-            # a rebuild spent four fifths of its time on those round trips.
-            columns_of = {name: [row[name] for row in changed] for name in (*keys, "n")}
-            returned = connection.execute(_bulk_upsert(table, keys), columns_of)
-        else:
-            statement = sqlite.insert(table)
-            upsert = statement.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + statement.excluded.n})
-            connection.execute(upsert, changed)
-            returned = None
         # A change may have come to zero from either side (-1 then +1 on the same day and dimensions).
-        where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in keys), table.c.n == 0)
-        if returned is None:
-            connection.execute(delete(table).where(where), [{f"k_{name}": row[name] for name in keys} for row in changed])
-            return
-        zero = [{f"k_{name}": value for name, value in zip(keys, row[:-1], strict=True)} for row in returned if row[-1] == 0]
-        if zero:
-            connection.execute(delete(table).where(where), zero)
+        maybe_zero = _upsert(connection, table, keys, changed)
+        if maybe_zero:
+            where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in keys), table.c.n == 0)
+            connection.execute(delete(table).where(where), [{f"k_{name}": value for name, value in zip(keys, row, strict=True)} for row in maybe_zero])
 
     # --- events ------------------------------------------------------------------------------------------
 
@@ -329,6 +316,19 @@ class OutcomeFactsProjection(Projection):
     @process_event.register
     def _reopened(self, event: Case.CaseReopened, position: int) -> None:
         self._change(event, lambda state: state["reopenings"].append([event.originator_version, _iso(event.reopened_on)]))
+
+
+def _upsert(connection: Connection, table: Any, keys: tuple[str, ...], changed: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Add each changed row's ``n`` to its row of ``table`` (inserted when new); returns the keys of the rows
+    that may have come to zero. PostgreSQL: one statement for the whole batch, its rows as arrays (executemany
+    sent one statement per row, and a rebuild spent four fifths of its time on those round trips), which
+    says which rows are at zero. SQLite runs executemany in process: every changed key may be."""
+    if connection.dialect.name == "postgresql":
+        columns_of = {name: [row[name] for row in changed] for name in (*keys, "n")}
+        return [tuple(row[:-1]) for row in connection.execute(_bulk_upsert(table, keys), columns_of) if row[-1] == 0]
+    statement = sqlite.insert(table)
+    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + statement.excluded.n}), changed)
+    return [tuple(row[name] for name in keys) for row in changed]
 
 
 @functools.cache
